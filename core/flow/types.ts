@@ -1,0 +1,86 @@
+/**
+ * Flow-layer boundary: the bidirectional flow record and the interface application-layer
+ * analyzers (TLS, SSH, QUIC, HTTP/MCP) implement. Direction 0 is client→server, 1 is
+ * server→client, always relative to the flow's *current* orientation (see Flow.swapped).
+ */
+import type { TlsInfo } from '../tls/types.js';
+
+export type Dir = 0 | 1;
+export type Transport = 'tcp' | 'udp';
+
+/** What an analyzer asks for after it has been fed. */
+export const Want = {
+  /** keep delivering this direction */
+  More: 0,
+  /** nothing more from this direction (the flow keeps counting packets and bytes) */
+  DoneDir: 1,
+  /** nothing more from either direction: reassembly buffers are released */
+  DoneFlow: 2,
+} as const;
+export type Want = (typeof Want)[keyof typeof Want];
+
+/**
+ * A stream analyzer sees each direction of a TCP flow as contiguous in-order bytes. `chunk` is
+ * a zero-copy view valid only during the call; copy what must be kept. Bytes arrive in stream
+ * order without duplicates; a hole the reassembler gave up on is reported with onGap first.
+ */
+export interface StreamAnalyzer {
+  readonly name: string;
+  onData(flow: Flow, dir: Dir, chunk: Uint8Array, tsMicros: number): Want;
+  /** `len` bytes of this direction will never arrive (capture started mid-flow, packet loss, cap). */
+  onGap(flow: Flow, dir: Dir, len: number): Want;
+  /** the flow ended (FIN/RST, idle timeout, eviction or end of capture) */
+  onEnd(flow: Flow): void;
+}
+
+/** A datagram analyzer sees each UDP payload of a flow (QUIC, DNS). */
+export interface DatagramAnalyzer {
+  readonly name: string;
+  onDatagram(flow: Flow, dir: Dir, payload: Uint8Array, tsMicros: number): Want;
+  onEnd(flow: Flow): void;
+}
+
+export type EndReason = 'fin' | 'rst' | 'idle' | 'evicted' | 'capture-end';
+
+/** Plaintext application protocol recognised by content. */
+export type AppProto = 'tls' | 'ssh' | 'quic' | 'http' | 'mcp' | 'dns' | 'unknown';
+
+/** Per-flow issue codes are capped at this many distinct entries. */
+export const MAX_FLOW_ISSUES = 16;
+
+export interface Flow {
+  /** dense id in creation order within a scan (stable for a given capture) */
+  id: number;
+  transport: Transport;
+  ipVersion: 4 | 6;
+  clientIp: string;
+  clientPort: number;
+  serverIp: string;
+  serverPort: number;
+  vlan: number;
+  /** VNI / ERSPAN session, -1 if not tunnelled */
+  tunnelId: number;
+  firstTsMicros: number;
+  lastTsMicros: number;
+  /** packets per direction [c2s, s2c] */
+  packets: [number, number];
+  /** transport payload bytes per direction, retransmissions counted once */
+  bytes: [number, number];
+  /** how the client side was decided */
+  clientBy: 'syn' | 'hello' | 'port' | 'first-packet';
+  /** true once the orientation was reversed after creation (e.g. a ClientHello from the side taken as server) */
+  swapped: boolean;
+  endReason: EndReason | null;
+  /** application protocol recognised by content */
+  app: AppProto;
+  /** named anomalies on this flow (capped at MAX_FLOW_ISSUES distinct codes) */
+  issues: string[];
+  /** TLS (or QUIC-carried TLS) handshake facts, null if none seen */
+  tls: TlsInfo | null;
+  /** opaque per-protocol results filled by later analyzers (ssh, mcp, ...) */
+  ext: Record<string, unknown>;
+}
+
+export function addFlowIssue(flow: Flow, code: string): void {
+  if (flow.issues.length < MAX_FLOW_ISSUES && !flow.issues.includes(code)) flow.issues.push(code);
+}

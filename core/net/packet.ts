@@ -1,0 +1,99 @@
+/**
+ * The typed record the link/network/transport decoders fill for one frame (gopacket's
+ * DecodingLayerParser idea): one mutable object reused for every packet, holding offsets into
+ * the frame buffer instead of copies. Valid only until the next frame is decoded.
+ */
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+
+/** TCP flag bits (RFC 9293 §3.1) */
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+export interface DecodedPacket {
+  /** the frame buffer; all *Off fields index into it */
+  buf: Buffer;
+  /** 4 or 6 for the innermost IP header decoded; 0 when none */
+  ipVersion: 0 | 4 | 6;
+  /** offsets of the innermost source / destination addresses (4 or 16 bytes each) */
+  srcAddrOff: number;
+  dstAddrOff: number;
+  /** IP protocol / IPv6 final next header: 6 TCP, 17 UDP, other values are counted only */
+  proto: number;
+  srcPort: number;
+  dstPort: number;
+  /** TCP only */
+  tcpFlags: number;
+  seq: number;
+  ack: number;
+  /** transport payload in buf: [payloadOff, payloadOff + payloadLen) — what was captured */
+  payloadOff: number;
+  payloadLen: number;
+  /** transport payload length on the wire (from IP/UDP lengths), >= payloadLen when snaplen cut it */
+  wirePayloadLen: number;
+  /**
+   * Isolation context that becomes part of the flow key: outer 802.1Q/802.1ad VLAN ids and
+   * the VXLAN VNI / Geneve VNI / GRE key / ERSPAN session of the encapsulation, folded into
+   * one number (0 = none). Two flows with the same 5-tuple in different VLANs or VNIs stay apart.
+   */
+  zone: number;
+  /** outermost VLAN id seen (0 = untagged) */
+  vlan: number;
+  /** tunnel identifier (VNI / ERSPAN session id), -1 = not tunnelled */
+  tunnelId: number;
+  /** encapsulations peeled off, e.g. 1 for VXLAN over UDP */
+  encapDepth: number;
+}
+
+export function newDecodedPacket(): DecodedPacket {
+  return {
+    buf: Buffer.alloc(0),
+    ipVersion: 0,
+    srcAddrOff: 0,
+    dstAddrOff: 0,
+    proto: 0,
+    srcPort: 0,
+    dstPort: 0,
+    tcpFlags: 0,
+    seq: 0,
+    ack: 0,
+    payloadOff: 0,
+    payloadLen: 0,
+    wirePayloadLen: 0,
+    zone: 0,
+    vlan: 0,
+    tunnelId: -1,
+    encapDepth: 0,
+  };
+}
+
+/** Text form of an address held in buf at off (4 bytes IPv4, 16 bytes IPv6, RFC 5952 compressed). */
+export function formatAddr(buf: Uint8Array, off: number, ipVersion: 4 | 6): string {
+  if (ipVersion === 4) {
+    return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+  }
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push(((buf[off + 2 * i] ?? 0) << 8) | (buf[off + 2 * i + 1] ?? 0));
+  // longest run of zero words (length >= 2) becomes "::"
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] === 0) {
+      let j = i;
+      while (j < 8 && words[j] === 0) j++;
+      if (j - i > bestLen && j - i >= 2) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    } else i++;
+  }
+  const hex = (w: number): string => w.toString(16);
+  if (bestStart < 0) return words.map(hex).join(':');
+  const head = words.slice(0, bestStart).map(hex).join(':');
+  const tail = words.slice(bestStart + bestLen).map(hex).join(':');
+  return `${head}::${tail}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The scan report: the stable shape of `hndl-scan --format json`
+ * (../shared/contract/report.schema.json). Every output format, the DuckDB store and the
+ * dashboard read this model, never the engine's internal flow records.
+ */
+import type { KexClass } from '../tls/types.js';
+
+export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface EndpointReport {
+  ip: string;
+  port: number;
+}
+
+export interface TlsReport {
+  version: string | null;
+  sni: string | null;
+  offeredGroups: number[];
+  keyShareGroups: number[];
+  selectedGroup: number | null;
+  helloRetryRequest: boolean;
+  cipherSuite: number | null;
+  alpn?: string[];
+  ja4?: string | null;
+  signatureAlgorithms?: number[];
+  ech?: boolean;
+  certificate?: { signatureAlgorithm: string | null; publicKeyAlgorithm: string | null; publicKeyBits: number | null } | null;
+  shareValidation?: string | null;
+}
+
+export interface KexReport {
+  offered: KexClass;
+  negotiated: KexClass;
+  group: string | null;
+  /** why a class is unknown: no-handshake, resumed, handshake-failed, decode-error, unknown-group */
+  reason?: string | null;
+  mechanism?: string | null;
+}
+
+export interface McpReport {
+  methods: string[];
+  tools: string[];
+  [k: string]: unknown;
+}
+
+export interface FlowReport {
+  id: number;
+  transport: 'tcp' | 'udp';
+  client: EndpointReport;
+  server: EndpointReport;
+  vlan?: number;
+  tunnelId?: number;
+  app: string;
+  firstSeen: string;
+  lastSeen: string;
+  packets: { clientToServer: number; serverToClient: number };
+  bytes: { clientToServer: number; serverToClient: number };
+  endReason: string | null;
+  tls: TlsReport | null;
+  kex: KexReport;
+  mcp: McpReport | null;
+  sensitivity?: { category: string; lifetimeYears: number; [k: string]: unknown };
+  risk?: { score: number; level: RiskLevel; [k: string]: unknown };
+  issues: string[];
+  [k: string]: unknown;
+}
+
+export interface InputReport {
+  path: string;
+  format: 'pcap' | 'pcapng';
+  compressed?: boolean;
+  packets: number;
+  bytes: number;
+  truncated: boolean;
+  error?: string | null;
+  sha256?: string | null;
+  linkTypes?: number[];
+}
+
+export interface ScanReport {
+  tool: { name: 'hndl-scan'; version: string };
+  scan: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    inputs: InputReport[];
+    options?: Record<string, unknown>;
+  };
+  summary: {
+    flows: number;
+    packets: number;
+    bytes: number;
+    byNegotiated: Record<string, number>;
+    byOffered: Record<string, number>;
+    bytesByNegotiated: Record<string, number>;
+    offeredHybridNegotiatedClassical: number;
+    weirds: Record<string, number>;
+    flowsEvicted: number;
+    [k: string]: unknown;
+  };
+  flows: FlowReport[];
+  findings?: unknown[];
+  [k: string]: unknown;
+}
