@@ -26,6 +26,8 @@ export type Want = (typeof Want)[keyof typeof Want];
  */
 export interface StreamAnalyzer {
   readonly name: string;
+  /** stream bytes per direction this analyzer wants at most (default: the scan's stream budget, 64 KiB) */
+  readonly maxBytesPerDir?: number;
   onData(flow: Flow, dir: Dir, chunk: Uint8Array, tsMicros: number): Want;
   /** `len` bytes of this direction will never arrive (capture started mid-flow, packet loss, cap). */
   onGap(flow: Flow, dir: Dir, len: number): Want;
@@ -83,4 +85,30 @@ export interface Flow {
 
 export function addFlowIssue(flow: Flow, code: string): void {
   if (flow.issues.length < MAX_FLOW_ISSUES && !flow.issues.includes(code)) flow.issues.push(code);
+}
+
+/**
+ * Returned by the application-layer factory when it recognises a protocol. `clientIsDir: 1`
+ * says the bytes that were sniffed came from the side the flow currently calls the server (e.g. a
+ * ClientHello from it): unless the client was fixed by a SYN, the flow table swaps the flow's
+ * orientation (clientBy = 'hello') before delivering anything.
+ */
+export interface AttachStream {
+  analyzer: StreamAnalyzer;
+  clientIsDir?: Dir;
+}
+export interface AttachDatagram {
+  analyzer: DatagramAnalyzer;
+  clientIsDir?: Dir;
+}
+
+/**
+ * Chooses an analyzer by content. The flow table calls attachStream with the first in-order
+ * payload chunk of a TCP flow; if it returns null it is called once more with the first chunk of
+ * the other direction; after two nulls the flow is only counted. attachDatagram is called with
+ * each of the first datagrams (at most 4) until one returns an analyzer.
+ */
+export interface AppFactory {
+  attachStream(flow: Flow, dir: Dir, chunk: Uint8Array): AttachStream | null;
+  attachDatagram(flow: Flow, dir: Dir, payload: Uint8Array): AttachDatagram | null;
 }
