@@ -75,6 +75,10 @@ export function formatAddr(buf: Uint8Array, off: number, ipVersion: 4 | 6): stri
   if (ipVersion === 4) {
     return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
   }
+  if (isIpv4Mapped(buf, off)) {
+    // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad, e.g. ::ffff:192.0.2.1
+    return `::ffff:${buf[off + 12]}.${buf[off + 13]}.${buf[off + 14]}.${buf[off + 15]}`;
+  }
   const words: number[] = [];
   for (let i = 0; i < 8; i++) words.push(((buf[off + 2 * i] ?? 0) << 8) | (buf[off + 2 * i + 1] ?? 0));
   // longest run of zero words (length >= 2) becomes "::"
@@ -96,4 +100,10 @@ export function formatAddr(buf: Uint8Array, off: number, ipVersion: 4 | 6): stri
   const head = words.slice(0, bestStart).map(hex).join(':');
   const tail = words.slice(bestStart + bestLen).map(hex).join(':');
   return `${head}::${tail}`;
+}
+
+/** True when the 16 bytes at off are an IPv4-mapped IPv6 address ::ffff:a.b.c.d (RFC 4291 §2.5.5.2). */
+export function isIpv4Mapped(buf: Uint8Array, off: number): boolean {
+  for (let i = 0; i < 10; i++) if (buf[off + i] !== 0) return false;
+  return buf[off + 10] === 0xff && buf[off + 11] === 0xff;
 }

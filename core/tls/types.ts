@@ -38,6 +38,10 @@ export interface ClientHello {
   ech: boolean;
   /** session_ticket extension carried a ticket (length > 0) */
   sessionTicketLength: number;
+  /** hex of the first 32 bytes of the session_ticket extension (for linking resumptions), null if none */
+  sessionTicketKey?: string | null;
+  /** non-fatal decode problems inside extensions, e.g. 'tls.ext_key_share_malformed' */
+  warnings?: string[];
 }
 
 export interface ServerHello {
@@ -57,6 +61,10 @@ export interface ServerHello {
   /** pre_shared_key selected_identity present */
   pskSelected: boolean;
   alpn: string | null;
+  /** an SSL 2.0 SERVER-HELLO (cipherSuite then holds the 24-bit SSLv2 cipher kind) */
+  sslv2?: boolean;
+  /** non-fatal decode problems inside extensions */
+  warnings?: string[];
 }
 
 export interface ServerKeyExchange {
@@ -91,6 +99,14 @@ export interface TlsInfo {
   complete: boolean;
   /** decode problems, e.g. 'tls.bad_record_length' */
   errors: string[];
+  /** TLS ≤ 1.2: the server sent ChangeCipherSpec without Certificate/ServerKeyExchange/ServerHelloDone (abbreviated handshake, RFC 5246 §7.3) */
+  abbreviated?: boolean;
+  /** TLS ≤ 1.2 ServerHelloDone seen */
+  serverHelloDone?: boolean;
+  /** hex of the first 32 bytes of a plaintext TLS 1.2 NewSessionTicket (RFC 5077 §3.3), for linking resumptions */
+  issuedTicketKey?: string | null;
+  /** level of the recorded alert (1 warning, 2 fatal), -1 none */
+  alertLevel?: number;
 }
 
 export function newTlsInfo(): TlsInfo {

@@ -1,0 +1,289 @@
+/**
+ * Capture inputs: a file path, a gzip-compressed file (RFC 1952, decompressed as a stream and
+ * sniffed again), or standard input ('-'). Plain files take a synchronous fast path (fs.readSync
+ * into one reused buffer; the readers copy only straddling tails, see carry.ts); gzip and stdin
+ * are async per chunk, never per packet.
+ *
+ * Bad packet bytes never throw (readers count weirds). The one thing thrown here is
+ * CaptureInputError: the user pointed at something that is not a readable capture.
+ */
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import type { CaptureFormat, CaptureReader } from './types.js';
+import type { PcapngReaderOptions } from './pcapng.js';
+import { detectFormat, createReader, SNIFF_BYTES, type AnyCaptureReader } from './detect.js';
+
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface InputResult {
+  path: string;
+  format: CaptureFormat;
+  compressed: boolean;
+  packets: number;
+  /** input bytes read (the compressed size for gzip) */
+  bytes: number;
+  truncated: boolean;
+  error: string | null;
+  linkTypes: number[];
+  /** sha256 (hex) of the raw input bytes when `hash: true`, else null */
+  sha256: string | null;
+}
+
+export type CaptureInputErrorCode = 'ENOENT' | 'EACCES' | 'EISDIR' | 'NOT_A_CAPTURE' | 'EMPTY' | 'READ_ERROR';
+
+/** A user error about an input (one clear line), as opposed to malformed packet bytes. */
+export class CaptureInputError extends Error {
+  readonly code: CaptureInputErrorCode;
+  constructor(code: CaptureInputErrorCode, message: string) {
+    super(message);
+    this.name = 'CaptureInputError';
+    this.code = code;
+  }
+}
+
+export interface SourceOptions extends PcapngReaderOptions {
+  /** read size for plain files (default 4 MiB) */
+  chunkBytes?: number;
+  /** compute sha256 of the raw input bytes */
+  hash?: boolean;
+  /** name used in error messages (default: the path; 'stdin' for '-') */
+  displayName?: string;
+}
+
+function errno(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    if (typeof c === 'string') return c;
+  }
+  return undefined;
+}
+
+function toInputError(e: unknown, name: string): CaptureInputError {
+  if (e instanceof CaptureInputError) return e;
+  const code = errno(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new CaptureInputError('ENOENT', `${name}: no such file`);
+  if (code === 'EACCES' || code === 'EPERM') return new CaptureInputError('EACCES', `${name}: permission denied`);
+  if (code === 'EISDIR') return new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
+  const msg = e instanceof Error ? e.message : String(e);
+  return new CaptureInputError('READ_ERROR', `${name}: read error (${code ?? msg})`);
+}
+
+function notCapture(name: string, description: string, suffix = ''): CaptureInputError {
+  if (description === 'empty file') return new CaptureInputError('EMPTY', `${name}: empty file${suffix}`);
+  return new CaptureInputError('NOT_A_CAPTURE', `${name}: not a capture file (looks like ${description})`);
+}
+
+function result(path: string, reader: AnyCaptureReader, compressed: boolean, bytes: number, hash: Hash | null): InputResult {
+  return {
+    path,
+    format: reader.format,
+    compressed,
+    packets: reader.packets,
+    bytes,
+    truncated: reader.truncated,
+    error: reader.error,
+    linkTypes: [...reader.linkTypes],
+    sha256: hash === null ? null : hash.digest('hex'),
+  };
+}
+
+/**
+ * Read a plain pcap/pcapng file synchronously. Returns null when the file is gzip-compressed
+ * (use scanInput, which decompresses as a stream). Throws CaptureInputError for user errors.
+ */
+export function readCaptureFile(path: string, opts: SourceOptions): InputResult | null {
+  const name = opts.displayName ?? path;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw toInputError(e, name);
+  }
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
+    const hash = opts.hash === true ? createHash('sha256') : null;
+    const head = Buffer.allocUnsafe(SNIFF_BYTES);
+    let headLen = 0;
+    while (headLen < SNIFF_BYTES) {
+      const n = fs.readSync(fd, head, headLen, SNIFF_BYTES - headLen, null);
+      if (n === 0) break;
+      headLen += n;
+    }
+    const det = detectFormat(head.subarray(0, headLen));
+    if (det.kind === 'gzip') return null;
+    if (det.kind === 'other') throw notCapture(name, det.description);
+    const reader = createReader(det.kind, opts);
+    let bytes = headLen;
+    hash?.update(head.subarray(0, headLen));
+    reader.push(head.subarray(0, headLen));
+    const chunk = Buffer.allocUnsafe(Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+    // after a fatal reader error keep reading only to finish the hash
+    while (reader.error === null || hash !== null) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      bytes += n;
+      const view = chunk.subarray(0, n);
+      hash?.update(view);
+      reader.push(view);
+    }
+    reader.end();
+    return result(path, reader, false, bytes, hash);
+  } catch (e) {
+    throw toInputError(e, name);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Scan a path ('-' = standard input): plain files synchronously, gzip and stdin as streams. */
+export async function scanInput(path: string, opts: SourceOptions): Promise<InputResult> {
+  if (path === '-') return scanStream(process.stdin, '-', { ...opts, displayName: opts.displayName ?? 'stdin' });
+  const plain = readCaptureFile(path, opts);
+  if (plain !== null) return plain;
+  const name = opts.displayName ?? path;
+  let stream: fs.ReadStream;
+  try {
+    stream = fs.createReadStream(path, { highWaterMark: Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES) });
+  } catch (e) {
+    throw toInputError(e, name);
+  }
+  try {
+    return await scanStream(stream, path, { ...opts, displayName: name });
+  } finally {
+    stream.destroy();
+  }
+}
+
+type Next = () => Promise<Buffer | null>;
+
+function toBuffer(v: Uint8Array | string): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'latin1');
+  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** Read chunks until SNIFF_BYTES are seen (or the end); returns them and a copy of the head. */
+async function sniff(next: Next): Promise<{ head: Buffer; chunks: Buffer[] }> {
+  const chunks: Buffer[] = [];
+  let len = 0;
+  while (len < SNIFF_BYTES) {
+    const b = await next();
+    if (b === null) break;
+    if (b.length === 0) continue;
+    chunks.push(b);
+    len += b.length;
+  }
+  const head = Buffer.alloc(Math.min(len, SNIFF_BYTES));
+  let o = 0;
+  for (const c of chunks) {
+    if (o >= head.length) break;
+    o += c.copy(head, o, 0, Math.min(c.length, head.length - o));
+  }
+  return { head, chunks };
+}
+
+async function drain(reader: CaptureReader, chunks: Buffer[], next: Next, keepGoing: boolean): Promise<void> {
+  for (const c of chunks) reader.push(c);
+  for (;;) {
+    if (reader.error !== null && !keepGoing) break;
+    const b = await next();
+    if (b === null) break;
+    reader.push(b);
+  }
+}
+
+/**
+ * Scan a stream of bytes (a file stream, stdin, or any async iterable of chunks). `path` is what
+ * the result reports; opts.displayName (default: path) names it in error messages.
+ */
+export async function scanStream(
+  input: AsyncIterable<Uint8Array | string>,
+  path: string,
+  opts: SourceOptions,
+): Promise<InputResult> {
+  const name = opts.displayName ?? path;
+  const hash = opts.hash === true ? createHash('sha256') : null;
+  let rawBytes = 0;
+  const it = input[Symbol.asyncIterator]();
+  let readFailed: CaptureInputError | null = null;
+  const nextRaw: Next = async () => {
+    let r: IteratorResult<Uint8Array | string>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      readFailed = toInputError(e, name);
+      throw readFailed;
+    }
+    if (r.done === true) return null;
+    const b = toBuffer(r.value);
+    rawBytes += b.length;
+    hash?.update(b);
+    return b;
+  };
+
+  const outer = await sniff(nextRaw);
+  const det = detectFormat(outer.head);
+  if (det.kind === 'other') throw notCapture(name, det.description);
+  if (det.kind !== 'gzip') {
+    const reader = createReader(det.kind, opts);
+    await drain(reader, outer.chunks, nextRaw, hash !== null);
+    reader.end();
+    return result(path, reader, false, rawBytes, hash);
+  }
+
+  // gzip: decompress as a stream, then sniff the content again
+  async function* raw(): AsyncGenerator<Buffer> {
+    for (const c of outer.chunks) yield c;
+    for (;;) {
+      const b = await nextRaw();
+      if (b === null) return;
+      yield b;
+    }
+  }
+  const gunzip = zlib.createGunzip();
+  const src = Readable.from(raw());
+  pipeline(src, gunzip, () => undefined);
+  const git = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let gzipError: unknown = null;
+  const nextInner: Next = async () => {
+    if (gzipError !== null) return null;
+    try {
+      const r = await git.next();
+      return r.done === true ? null : r.value;
+    } catch (e) {
+      gzipError = e;
+      return null;
+    }
+  };
+  let reader: AnyCaptureReader | null = null;
+  try {
+    const inner = await sniff(nextInner);
+    if (readFailed !== null) throw readFailed;
+    if (inner.head.length === 0) {
+      if (gzipError !== null) throw new CaptureInputError('NOT_A_CAPTURE', `${name}: not a capture file (corrupt gzip data)`);
+      throw new CaptureInputError('EMPTY', `${name}: empty file (after gzip decompression)`);
+    }
+    const innerDet = detectFormat(inner.head);
+    if (innerDet.kind === 'gzip') {
+      throw new CaptureInputError('NOT_A_CAPTURE', `${name}: not a capture file (gzip inside gzip)`);
+    }
+    if (innerDet.kind === 'other') {
+      throw new CaptureInputError('NOT_A_CAPTURE', `${name}: not a capture file (looks like gzip-compressed ${innerDet.description})`);
+    }
+    reader = createReader(innerDet.kind, opts);
+    await drain(reader, inner.chunks, nextInner, hash !== null);
+    if (readFailed !== null) throw readFailed;
+    if (gzipError !== null && reader.error === null) {
+      opts.weirds.add('gzip.corrupt');
+      reader.end();
+      reader.truncated = true;
+    } else {
+      reader.end();
+    }
+    return result(path, reader, true, rawBytes, hash);
+  } finally {
+    src.destroy();
+    gunzip.destroy();
+  }
+}

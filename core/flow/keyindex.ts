@@ -1,0 +1,232 @@
+/**
+ * Flow-key index: open addressing with linear probing and backward-shift deletion (Knuth,
+ * TAOCP vol. 3 §6.4, Algorithm R) over bidirectional flow keys
+ * (zone, IP protocol, IP version, endpoint A, endpoint B).
+ *
+ * Keys are stored once per slot in flat typed arrays. A lookup reads the packet's address words
+ * and ports straight from the frame buffer into a reusable scratch area and hashes them with a
+ * direction-symmetric hash (sum of the two endpoint hashes), so no key object or string is built
+ * per packet. Endpoint A is the source of the packet that created the flow; `side` tells whether
+ * the current packet came from A (0) or B (1).
+ *
+ * Hash mixing: MurmurHash3 x86_32 round and finaliser (Austin Appleby, public domain).
+ */
+import type { DecodedPacket } from '../net/packet.js';
+
+/** MurmurHash3 constants (MurmurHash3.cpp, x86_32) */
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const M5 = 0xe6546b64;
+const F1 = 0x85ebca6b;
+const F2 = 0xc2b2ae35;
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + M5) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, F1);
+  h ^= h >>> 13;
+  h = Math.imul(h, F2);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+const TWO32 = 4294967296;
+
+export class FlowKeyIndex {
+  private cap = 0;
+  /** 8 words per slot: A address words 0..3, B address words 0..3 (IPv4 uses word 0 only) */
+  private addr = new Int32Array(0);
+  /** (portA << 16) | portB */
+  private ports = new Int32Array(0);
+  /** proto | ipVersion << 8 */
+  private meta = new Int32Array(0);
+  private zone = new Float64Array(0);
+  private hashes = new Int32Array(0);
+  /** slot + 1; 0 = empty */
+  private table = new Int32Array(0);
+  private mask = 0;
+
+  // scratch: key of the packet last given to load()
+  private readonly s = new Int32Array(4);
+  private readonly d = new Int32Array(4);
+  private sp = 0;
+  private dp = 0;
+  private pmeta = 0;
+  private pzone = 0;
+  private phash = 0;
+  /** after find(): 0 = packet source is endpoint A, 1 = it is endpoint B */
+  side: 0 | 1 = 0;
+
+  constructor(slotCap: number) {
+    this.grow(slotCap);
+  }
+
+  /** Reads the packet's key into the scratch area; false if its address offsets are out of bounds. */
+  load(p: DecodedPacket): boolean {
+    const buf = p.buf;
+    const alen = p.ipVersion === 4 ? 4 : 16;
+    const so = p.srcAddrOff;
+    const dof = p.dstAddrOff;
+    if (so < 0 || dof < 0 || so + alen > buf.length || dof + alen > buf.length) return false;
+    const s = this.s;
+    const d = this.d;
+    const sp = p.srcPort & 0xffff;
+    const dp = p.dstPort & 0xffff;
+    let hs: number;
+    let hd: number;
+    if (alen === 4) {
+      s[0] = buf.readInt32BE(so);
+      d[0] = buf.readInt32BE(dof);
+      s[1] = s[2] = s[3] = 0;
+      d[1] = d[2] = d[3] = 0;
+      hs = fmix(mix(sp, s[0]));
+      hd = fmix(mix(dp, d[0]));
+    } else {
+      for (let i = 0; i < 4; i++) {
+        s[i] = buf.readInt32BE(so + 4 * i);
+        d[i] = buf.readInt32BE(dof + 4 * i);
+      }
+      hs = fmix(mix(mix(mix(mix(sp, s[0] ?? 0), s[1] ?? 0), s[2] ?? 0), s[3] ?? 0));
+      hd = fmix(mix(mix(mix(mix(dp, d[0] ?? 0), d[1] ?? 0), d[2] ?? 0), d[3] ?? 0));
+    }
+    this.sp = sp;
+    this.dp = dp;
+    this.pmeta = (p.proto & 0xff) | (p.ipVersion << 8);
+    const z = p.zone;
+    this.pzone = z;
+    const zlo = z | 0;
+    const zhi = Math.floor(z / TWO32) | 0;
+    this.phash = fmix(mix(mix(mix((hs + hd) | 0, this.pmeta), zlo), zhi));
+    return true;
+  }
+
+  /** Slot holding the loaded key, or -1. Sets `side`. */
+  find(): number {
+    const mask = this.mask;
+    const table = this.table;
+    const h = this.phash;
+    let i = h & mask;
+    for (;;) {
+      const e = table[i] ?? 0;
+      if (e === 0) return -1;
+      const slot = e - 1;
+      if (this.hashes[slot] === h && this.meta[slot] === this.pmeta && this.zone[slot] === this.pzone) {
+        const side = this.match(slot);
+        if (side >= 0) {
+          this.side = side === 0 ? 0 : 1;
+          return slot;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  private match(slot: number): number {
+    const a = this.addr;
+    const b = slot * 8;
+    const s = this.s;
+    const d = this.d;
+    const pa = this.ports[slot] ?? 0;
+    if (
+      pa === ((this.sp << 16) | this.dp) &&
+      a[b] === s[0] && a[b + 1] === s[1] && a[b + 2] === s[2] && a[b + 3] === s[3] &&
+      a[b + 4] === d[0] && a[b + 5] === d[1] && a[b + 6] === d[2] && a[b + 7] === d[3]
+    ) {
+      return 0;
+    }
+    if (
+      pa === ((this.dp << 16) | this.sp) &&
+      a[b] === d[0] && a[b + 1] === d[1] && a[b + 2] === d[2] && a[b + 3] === d[3] &&
+      a[b + 4] === s[0] && a[b + 5] === s[1] && a[b + 6] === s[2] && a[b + 7] === s[3]
+    ) {
+      return 1;
+    }
+    return -1;
+  }
+
+  /** Stores the loaded key in `slot` (packet source becomes endpoint A) and indexes it. */
+  insert(slot: number): void {
+    const b = slot * 8;
+    this.addr.set(this.s, b);
+    this.addr.set(this.d, b + 4);
+    this.ports[slot] = (this.sp << 16) | this.dp;
+    this.meta[slot] = this.pmeta;
+    this.zone[slot] = this.pzone;
+    this.hashes[slot] = this.phash;
+    this.place(slot);
+    this.side = 0;
+  }
+
+  private place(slot: number): void {
+    const mask = this.mask;
+    let i = (this.hashes[slot] ?? 0) & mask;
+    while ((this.table[i] ?? 0) !== 0) i = (i + 1) & mask;
+    this.table[i] = slot + 1;
+  }
+
+  /** Removes `slot` from the index (backward-shift deletion, no tombstones). */
+  remove(slot: number): void {
+    const mask = this.mask;
+    const table = this.table;
+    let i = (this.hashes[slot] ?? 0) & mask;
+    for (let n = 0; ; n++) {
+      const e = table[i] ?? 0;
+      if (e === 0 || n > mask) return; // not indexed
+      if (e === slot + 1) break;
+      i = (i + 1) & mask;
+    }
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const e = table[j] ?? 0;
+      if (e === 0) break;
+      const k = (this.hashes[e - 1] ?? 0) & mask;
+      // move entry j into the hole at i unless its home k lies cyclically in (i, j]
+      const inRange = i <= j ? k > i && k <= j : k > i || k <= j;
+      if (!inRange) {
+        table[i] = e;
+        i = j;
+      }
+    }
+    table[i] = 0;
+  }
+
+  /** Grows key storage to `slotCap` slots and rebuilds the probe table (load factor <= 1/2). */
+  grow(slotCap: number): void {
+    const old = this.cap;
+    if (slotCap <= old && this.table.length > 0) return;
+    const addr = new Int32Array(slotCap * 8);
+    addr.set(this.addr);
+    this.addr = addr;
+    const ports = new Int32Array(slotCap);
+    ports.set(this.ports);
+    this.ports = ports;
+    const meta = new Int32Array(slotCap);
+    meta.set(this.meta);
+    this.meta = meta;
+    const zone = new Float64Array(slotCap);
+    zone.set(this.zone);
+    this.zone = zone;
+    const hashes = new Int32Array(slotCap);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    let tcap = 16;
+    while (tcap < slotCap * 2) tcap *= 2;
+    const oldTable = this.table;
+    this.table = new Int32Array(tcap);
+    this.mask = tcap - 1;
+    this.cap = slotCap;
+    for (let i = 0; i < oldTable.length; i++) {
+      const e = oldTable[i] ?? 0;
+      if (e !== 0) this.place(e - 1);
+    }
+  }
+}

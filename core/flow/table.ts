@@ -1,0 +1,648 @@
+/**
+ * The flow table: bidirectional TCP/UDP flows keyed by (zone, protocol, both endpoints), client
+ * orientation, per-direction counters, TCP reassembly into stream analyzers and UDP datagram
+ * delivery, and flow ends (RFC 9293 §3.5 FIN/RST, idle timeout, eviction, end of capture).
+ *
+ * Orientation (clientBy): a SYN without ACK comes from the client, a SYN+ACK goes to it ('syn',
+ * RFC 9293 §3.5); otherwise by port: when exactly one port is below 1024 (IANA system ports,
+ * RFC 6335 §6) that side is the server, else the higher port is the client ('port'); equal ports
+ * make the first packet's source the client ('first-packet'). An analyzer factory that recognises
+ * a client message from the side taken as server swaps the orientation ('hello') unless a SYN
+ * fixed it.
+ *
+ * Memory is bounded: at most maxFlows slots (live flows plus briefly kept closed-connection
+ * entries that absorb the final ACKs), out-of-order bytes and segments per direction, and the
+ * reassembly budget per direction.
+ */
+import type { DecodedPacket } from '../net/packet.js';
+import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, formatAddr } from '../net/packet.js';
+import type { Weirds } from '../util/weirds.js';
+import type {
+  AppFactory,
+  DatagramAnalyzer,
+  Dir,
+  EndReason,
+  Flow,
+  StreamAnalyzer,
+} from './types.js';
+import { Want, addFlowIssue } from './types.js';
+import { FlowKeyIndex } from './keyindex.js';
+import { SlotLists } from './lru.js';
+import { TcpStream } from './tcpreasm.js';
+import type { StreamSink } from './tcpreasm.js';
+
+export interface FlowTableOptions {
+  /** chooses analyzers by content */
+  factory: AppFactory;
+  weirds: Weirds;
+  /** per-direction reassembly budget, default 65536 (an analyzer's maxBytesPerDir overrides) */
+  streamBytes?: number;
+  /** live-table cap, default 262144; on overflow the least recently active flow is evicted */
+  maxFlows?: number;
+  /** out-of-order buffered bytes per direction, default 65536 */
+  maxOooBytesPerDir?: number;
+  /** out-of-order buffered segments per direction, default 1024 */
+  maxOooSegmentsPerDir?: number;
+  /** default 300 s */
+  tcpIdleTimeoutMicros?: number;
+  /** default 60 s */
+  udpIdleTimeoutMicros?: number;
+  /** how long a connection closed by FIN/RST keeps absorbing stray packets (final ACK, retransmitted FIN), default 30 s */
+  closedLingerMicros?: number;
+  /** called exactly once per flow when it ends, after analyzer.onEnd */
+  onFlowEnd: (flow: Flow) => void;
+}
+
+export interface FlowTableStats {
+  flowsCreated: number;
+  flowsEvicted: number;
+  flowsEnded: number;
+  /** live flows now */
+  live: number;
+  /** highest number of live flows at once */
+  peakLive: number;
+  /** TCP/UDP packets handled */
+  packets: number;
+  /** packets that are not TCP/UDP over IP (not counted in any flow) */
+  nonFlowPackets: number;
+  /** stray packets of a connection already closed by FIN/RST (final ACKs etc.), not counted in flows */
+  afterClose: number;
+}
+
+const LIST_TCP = 0;
+const LIST_UDP = 1;
+const LIST_CLOSED = 2;
+/** sweep for idle flows when capture time advanced this much (1 s) */
+const SWEEP_INTERVAL_MICROS = 1_000_000;
+/** RFC 6335 §6: system ports 0-1023 */
+const SYSTEM_PORT_LIMIT = 1024;
+/** attachDatagram is offered at most this many datagrams (flow/types.ts AppFactory) */
+const MAX_DATAGRAM_ATTACH = 4;
+const INITIAL_SLOTS = 4096;
+
+class FlowState {
+  analyzer: StreamAnalyzer | null = null;
+  dgram: DatagramAnalyzer | null = null;
+  /** TCP: sides (A=0/B=1) already offered to attachStream; UDP: count of attachDatagram calls */
+  tried = 0;
+  /** sides whose delivery is finished (bit per side) — UDP */
+  doneMask = 0;
+  /** no more delivery in either direction */
+  flowDone = false;
+  sawSyn = false;
+  finMask = 0;
+  /** ended by FIN/RST; the slot only absorbs stray packets now */
+  closed = false;
+  constructor(
+    public flow: Flow,
+    readonly slot: number,
+    readonly tcp: boolean,
+    /** endpoint A (source of the first packet) is the client */
+    public clientIsA: boolean,
+    public streams: [TcpStream<FlowState>, TcpStream<FlowState>] | null,
+  ) {}
+  /** flow direction of a packet from side `side` */
+  dirOf(side: 0 | 1): Dir {
+    return (side === 0) === this.clientIsA ? 0 : 1;
+  }
+}
+
+export class FlowTable implements StreamSink<FlowState> {
+  readonly stats: FlowTableStats = {
+    flowsCreated: 0,
+    flowsEvicted: 0,
+    flowsEnded: 0,
+    live: 0,
+    peakLive: 0,
+    packets: 0,
+    nonFlowPackets: 0,
+    afterClose: 0,
+  };
+
+  private readonly factory: AppFactory;
+  private readonly weirds: Weirds;
+  private readonly streamBytes: number;
+  private readonly maxFlows: number;
+  private readonly maxOoo: number;
+  private readonly maxOooSegs: number;
+  private readonly tcpIdle: number;
+  private readonly udpIdle: number;
+  private readonly linger: number;
+  private readonly onFlowEnd: (flow: Flow) => void;
+
+  private readonly index: FlowKeyIndex;
+  private readonly lists: SlotLists;
+  private slots: (FlowState | null)[] = [];
+  private lastTs = new Float64Array(0);
+  private freeSlots: number[] = [];
+  private slotCap = 0;
+  private used = 0;
+  private nextId = 0;
+  private now = -Infinity;
+  private lastSweep = -Infinity;
+  /** timestamp of the packet being processed (passed to analyzers) */
+  private curTs = 0;
+
+  constructor(opts: FlowTableOptions) {
+    this.factory = opts.factory;
+    this.weirds = opts.weirds;
+    this.streamBytes = Math.max(0, opts.streamBytes ?? 65536);
+    this.maxFlows = Math.max(1, Math.floor(opts.maxFlows ?? 262144));
+    this.maxOoo = Math.max(0, opts.maxOooBytesPerDir ?? 65536);
+    this.maxOooSegs = Math.max(2, opts.maxOooSegmentsPerDir ?? 1024);
+    this.tcpIdle = opts.tcpIdleTimeoutMicros ?? 300_000_000;
+    this.udpIdle = opts.udpIdleTimeoutMicros ?? 60_000_000;
+    this.linger = opts.closedLingerMicros ?? 30_000_000;
+    this.onFlowEnd = opts.onFlowEnd;
+    const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
+    this.index = new FlowKeyIndex(cap);
+    this.lists = new SlotLists(3, cap);
+    this.growSlots(cap);
+  }
+
+  // ---------------------------------------------------------------- hot path
+
+  packet(p: DecodedPacket, tsMicros: number): void {
+    if (tsMicros > this.now) {
+      this.now = tsMicros;
+      if (tsMicros - this.lastSweep >= SWEEP_INTERVAL_MICROS) {
+        this.lastSweep = tsMicros;
+        this.sweep();
+      }
+    }
+    const proto = p.proto;
+    if (p.ipVersion === 0 || (proto !== IPPROTO_TCP && proto !== IPPROTO_UDP)) {
+      this.stats.nonFlowPackets++;
+      return;
+    }
+    const index = this.index;
+    if (!index.load(p)) {
+      this.weirds.add('flow.bad_address_offset');
+      this.stats.nonFlowPackets++;
+      return;
+    }
+    this.stats.packets++;
+    this.curTs = tsMicros;
+    const tcp = proto === IPPROTO_TCP;
+    const flags = tcp ? p.tcpFlags : 0;
+    const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+
+    let slot = index.find();
+    let side: 0 | 1 = index.side;
+    let fs: FlowState | null = slot >= 0 ? (this.slots[slot] ?? null) : null;
+    if (fs !== null) {
+      if (fs.closed) {
+        if (!synOnly) {
+          this.stats.afterClose++;
+          return;
+        }
+        this.freeSlot(fs);
+        fs = null;
+      } else if (synOnly && this.isPortReuse(fs, side, p.seq)) {
+        this.weirds.add('tcp.port_reuse');
+        this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle', false);
+        fs = null;
+      }
+    }
+    if (fs === null) {
+      fs = this.create(p, tsMicros);
+      slot = fs.slot;
+      side = 0;
+    }
+
+    const flow = fs.flow;
+    if (tsMicros > flow.lastTsMicros) flow.lastTsMicros = tsMicros;
+    if (tsMicros > (this.lastTs[slot] ?? 0)) this.lastTs[slot] = tsMicros;
+    this.lists.touch(slot);
+
+    const wireLen = p.wirePayloadLen > p.payloadLen ? p.wirePayloadLen : p.payloadLen;
+    if (tcp) this.tcpPacket(fs, side, p, flags, wireLen);
+    else this.udpPacket(fs, side, p, wireLen);
+  }
+
+  private tcpPacket(fs: FlowState, side: 0 | 1, p: DecodedPacket, flags: number, wireLen: number): void {
+    const streams = fs.streams;
+    if (streams === null) return;
+    const flow = fs.flow;
+    let seq = p.seq >>> 0;
+    const st = streams[side];
+    if ((flags & TCP_SYN) !== 0) {
+      const fromClient = (flags & TCP_ACK) === 0;
+      if (flow.clientBy !== 'syn') {
+        // a SYN fixes the orientation if nothing was delivered yet
+        const clientSide: 0 | 1 = fromClient ? side : side === 0 ? 1 : 0;
+        if (flow.bytes[0] === 0 && flow.bytes[1] === 0 && fs.analyzer === null) {
+          if ((clientSide === 0) !== fs.clientIsA) this.swap(fs, false);
+          flow.clientBy = 'syn';
+        }
+      }
+      fs.sawSyn = true;
+      if (!st.isnSeen) {
+        st.isnSeen = true;
+        if (!st.baseSet) st.setBase((seq + 1) >>> 0);
+      }
+      const other = streams[side === 0 ? 1 : 0];
+      if (!fromClient && !other.baseSet) other.setBase(p.ack >>> 0);
+      seq = (seq + 1) >>> 0; // the SYN occupies one sequence number (RFC 9293 §3.4)
+    }
+    const dir = fs.dirOf(side);
+    flow.packets[dir]++;
+    if (wireLen > 0) {
+      flow.bytes[dir] += st.countNew(seq, wireLen);
+      if (!st.done && (flags & TCP_RST) === 0) {
+        if (!st.baseSet) {
+          st.setBase(seq);
+          if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
+        }
+        const cap = p.payloadLen < wireLen ? p.payloadLen : wireLen;
+        const off = p.payloadOff;
+        const data =
+          off >= 0 && cap > 0 && off + cap <= p.buf.length ? p.buf.subarray(off, off + cap) : p.buf.subarray(0, 0);
+        st.segment(this, seq, data, wireLen);
+      }
+    }
+    if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
+      st.markFin((seq + wireLen) >>> 0);
+      fs.finMask |= side === 0 ? 1 : 2;
+      if (fs.finMask === 3) {
+        this.endFlow(fs, 'fin', true);
+        return;
+      }
+    }
+    if ((flags & TCP_RST) !== 0) this.endFlow(fs, 'rst', true);
+  }
+
+  private udpPacket(fs: FlowState, side: 0 | 1, p: DecodedPacket, wireLen: number): void {
+    const flow = fs.flow;
+    const dir = fs.dirOf(side);
+    flow.packets[dir]++;
+    flow.bytes[dir] += wireLen;
+    if (fs.flowDone || (fs.doneMask & (side === 0 ? 1 : 2)) !== 0) return;
+    const len = p.payloadLen;
+    const off = p.payloadOff;
+    if (len <= 0 || off < 0 || off + len > p.buf.length) return;
+    if (len < p.wirePayloadLen) addFlowIssue(flow, 'udp.truncated');
+    const payload = p.buf.subarray(off, off + len);
+    if (fs.dgram === null) {
+      if (fs.tried >= MAX_DATAGRAM_ATTACH) return;
+      fs.tried++;
+      let res;
+      try {
+        res = this.factory.attachDatagram(flow, dir, payload);
+      } catch {
+        this.analyzerFailed(fs);
+        return;
+      }
+      if (res === null) {
+        if (fs.tried >= MAX_DATAGRAM_ATTACH) fs.flowDone = true;
+        return;
+      }
+      fs.dgram = res.analyzer;
+      this.applyClientIsDir(fs, res.clientIsDir);
+    }
+    const d = fs.dirOf(side);
+    let w: Want;
+    try {
+      w = fs.dgram.onDatagram(flow, d, payload, this.curTs);
+    } catch {
+      this.analyzerFailed(fs);
+      return;
+    }
+    if (w === Want.DoneFlow) fs.flowDone = true;
+    else if (w === Want.DoneDir) fs.doneMask |= side === 0 ? 1 : 2;
+  }
+
+  // ---------------------------------------------------------------- stream sink
+
+  data(s: TcpStream<FlowState>, chunk: Uint8Array): void {
+    const fs = s.owner;
+    if (fs.flowDone) {
+      this.stopStream(s);
+      return;
+    }
+    if (fs.analyzer === null) {
+      const bit = s.side === 0 ? 1 : 2;
+      if ((fs.tried & bit) !== 0) return; // passes undelivered; reported as a gap if an analyzer attaches later
+      fs.tried |= bit;
+      let res;
+      try {
+        res = this.factory.attachStream(fs.flow, fs.dirOf(s.side), chunk);
+      } catch {
+        this.analyzerFailed(fs);
+        return;
+      }
+      if (res === null) {
+        if (fs.tried === 3) this.giveUp(fs);
+        return;
+      }
+      fs.analyzer = res.analyzer;
+      this.applyClientIsDir(fs, res.clientIsDir);
+      const lim = res.analyzer.maxBytesPerDir;
+      const streams = fs.streams;
+      if (streams !== null) {
+        for (const t of streams) {
+          if (lim !== undefined && lim >= 0) t.limit = lim;
+          // bytes that went by before the analyzer existed
+          t.pendingGap = t.baseSet ? t.nextOff : 0;
+        }
+      }
+      if (s.nextOff >= s.limit) {
+        this.stopStream(s);
+        return;
+      }
+      if (chunk.length > s.limit - s.nextOff) chunk = chunk.subarray(0, s.limit - s.nextOff);
+    }
+    const a = fs.analyzer;
+    const dir = fs.dirOf(s.side);
+    try {
+      if (s.pendingGap > 0) {
+        const g = s.pendingGap;
+        s.pendingGap = 0;
+        addFlowIssue(fs.flow, 'tcp.gap');
+        if (this.want(fs, s, a.onGap(fs.flow, dir, g))) return;
+      }
+      this.want(fs, s, a.onData(fs.flow, dir, chunk, this.curTs));
+    } catch {
+      this.analyzerFailed(fs);
+    }
+  }
+
+  gap(s: TcpStream<FlowState>, len: number): void {
+    const fs = s.owner;
+    addFlowIssue(fs.flow, 'tcp.gap');
+    const a = fs.analyzer;
+    if (a === null) return;
+    if (fs.flowDone) {
+      this.stopStream(s);
+      return;
+    }
+    try {
+      if (s.pendingGap > 0) {
+        len += s.pendingGap;
+        s.pendingGap = 0;
+      }
+      this.want(fs, s, a.onGap(fs.flow, fs.dirOf(s.side), len));
+    } catch {
+      this.analyzerFailed(fs);
+    }
+  }
+
+  mismatch(s: TcpStream<FlowState>): void {
+    addFlowIssue(s.owner.flow, 'tcp.overlap_mismatch');
+    this.weirds.add('tcp.overlap_mismatch');
+  }
+
+  overflow(s: TcpStream<FlowState>): void {
+    addFlowIssue(s.owner.flow, 'tcp.ooo_overflow');
+    this.weirds.add('tcp.ooo_overflow');
+  }
+
+  /** Applies an analyzer's answer; true if delivery to this direction stopped. */
+  private want(fs: FlowState, s: TcpStream<FlowState>, w: Want): boolean {
+    if (w === Want.More) return false;
+    if (w === Want.DoneFlow) {
+      fs.flowDone = true;
+      const streams = fs.streams;
+      if (streams !== null) for (const t of streams) this.stopStream(t);
+    } else {
+      this.stopStream(s);
+    }
+    return true;
+  }
+
+  private stopStream(s: TcpStream<FlowState>): void {
+    s.done = true;
+    s.release();
+  }
+
+  private giveUp(fs: FlowState): void {
+    fs.flowDone = true;
+    const streams = fs.streams;
+    if (streams !== null) for (const t of streams) this.stopStream(t);
+  }
+
+  private analyzerFailed(fs: FlowState): void {
+    this.weirds.add('flow.analyzer_error');
+    addFlowIssue(fs.flow, 'flow.analyzer_error');
+    this.giveUp(fs);
+  }
+
+  // ---------------------------------------------------------------- orientation
+
+  private applyClientIsDir(fs: FlowState, clientIsDir: Dir | undefined): void {
+    if (clientIsDir === undefined || fs.flow.clientBy === 'syn') return;
+    if (clientIsDir === 1) this.swap(fs, true);
+    fs.flow.clientBy = 'hello';
+  }
+
+  /** Reverses the flow's orientation: endpoints and every per-direction counter. */
+  private swap(fs: FlowState, mark: boolean): void {
+    const f = fs.flow;
+    fs.clientIsA = !fs.clientIsA;
+    const ip = f.clientIp;
+    f.clientIp = f.serverIp;
+    f.serverIp = ip;
+    const port = f.clientPort;
+    f.clientPort = f.serverPort;
+    f.serverPort = port;
+    f.packets = [f.packets[1], f.packets[0]];
+    f.bytes = [f.bytes[1], f.bytes[0]];
+    if (mark) f.swapped = true;
+  }
+
+  private isPortReuse(fs: FlowState, side: 0 | 1, seq: number): boolean {
+    const streams = fs.streams;
+    if (streams === null) return false;
+    const st = streams[side];
+    // a SYN with a different ISN on a flow that already has a start in that direction
+    return st.baseSet && (st.isnSeen || fs.flow.bytes[fs.dirOf(side)] > 0) && ((seq + 1) >>> 0) !== st.baseSeq;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private create(p: DecodedPacket, ts: number): FlowState {
+    if (this.used >= this.maxFlows) this.evictOne();
+    if (this.used >= this.slotCap) this.growSlots(Math.min(this.maxFlows, this.slotCap * 2));
+    const slot = this.freeSlots.pop() ?? this.used;
+    this.used++;
+    const tcp = p.proto === IPPROTO_TCP;
+    const ver: 4 | 6 = p.ipVersion === 6 ? 6 : 4;
+    const sp = p.srcPort & 0xffff;
+    const dp = p.dstPort & 0xffff;
+    let clientIsA: boolean;
+    let clientBy: Flow['clientBy'];
+    const syn = tcp && (p.tcpFlags & TCP_SYN) !== 0;
+    if (syn) {
+      clientIsA = (p.tcpFlags & TCP_ACK) === 0;
+      clientBy = 'syn';
+    } else if (sp < SYSTEM_PORT_LIMIT !== dp < SYSTEM_PORT_LIMIT) {
+      clientIsA = dp < SYSTEM_PORT_LIMIT;
+      clientBy = 'port';
+    } else if (sp !== dp) {
+      clientIsA = sp > dp;
+      clientBy = 'port';
+    } else {
+      clientIsA = true;
+      clientBy = 'first-packet';
+    }
+    const a = formatAddr(p.buf, p.srcAddrOff, ver);
+    const b = formatAddr(p.buf, p.dstAddrOff, ver);
+    const flow: Flow = {
+      id: this.nextId++,
+      transport: tcp ? 'tcp' : 'udp',
+      ipVersion: ver,
+      clientIp: clientIsA ? a : b,
+      clientPort: clientIsA ? sp : dp,
+      serverIp: clientIsA ? b : a,
+      serverPort: clientIsA ? dp : sp,
+      vlan: p.vlan,
+      tunnelId: p.tunnelId,
+      firstTsMicros: ts,
+      lastTsMicros: ts,
+      packets: [0, 0],
+      bytes: [0, 0],
+      clientBy,
+      swapped: false,
+      endReason: null,
+      app: 'unknown',
+      issues: [],
+      tls: null,
+      ext: {},
+    };
+    const fs = new FlowState(flow, slot, tcp, clientIsA, null);
+    if (tcp) {
+      fs.streams = [
+        new TcpStream<FlowState>(fs, 0, this.streamBytes, this.maxOoo, this.maxOooSegs),
+        new TcpStream<FlowState>(fs, 1, this.streamBytes, this.maxOoo, this.maxOooSegs),
+      ];
+    }
+    this.slots[slot] = fs;
+    this.lastTs[slot] = ts;
+    this.index.insert(slot);
+    this.lists.push(tcp ? LIST_TCP : LIST_UDP, slot);
+    this.stats.flowsCreated++;
+    this.stats.live++;
+    if (this.stats.live > this.stats.peakLive) this.stats.peakLive = this.stats.live;
+    return fs;
+  }
+
+  private growSlots(cap: number): void {
+    if (cap <= this.slotCap) return;
+    this.index.grow(cap);
+    this.lists.grow(cap);
+    const ts = new Float64Array(cap);
+    ts.set(this.lastTs);
+    this.lastTs = ts;
+    while (this.slots.length < cap) this.slots.push(null);
+    this.slotCap = cap;
+  }
+
+  /**
+   * Ends a flow: hands over buffered stream data (holes as gaps), analyzer.onEnd, onFlowEnd, then
+   * frees its state. Connections closed by FIN/RST keep their slot for a linger period.
+   */
+  private endFlow(fs: FlowState, reason: EndReason, keepClosed: boolean): void {
+    const flow = fs.flow;
+    flow.endReason = reason;
+    const streams = fs.streams;
+    if (streams !== null && !fs.flowDone) {
+      const c = fs.clientIsA ? 0 : 1;
+      streams[c].finish(this);
+      streams[c === 0 ? 1 : 0].finish(this);
+    }
+    const a = fs.analyzer ?? fs.dgram;
+    if (a !== null) {
+      try {
+        a.onEnd(flow);
+      } catch {
+        this.weirds.add('flow.analyzer_error');
+        addFlowIssue(flow, 'flow.analyzer_error');
+      }
+    }
+    fs.analyzer = null;
+    fs.dgram = null;
+    if (streams !== null) for (const t of streams) t.release();
+    fs.streams = null;
+    this.stats.live--;
+    this.stats.flowsEnded++;
+    if (keepClosed && this.linger > 0) {
+      fs.closed = true;
+      this.lists.unlink(fs.slot);
+      this.lists.push(LIST_CLOSED, fs.slot);
+      this.lastTs[fs.slot] = this.now;
+    } else {
+      this.freeSlot(fs);
+    }
+    this.onFlowEnd(flow);
+  }
+
+  private freeSlot(fs: FlowState): void {
+    const slot = fs.slot;
+    this.index.remove(slot);
+    this.lists.unlink(slot);
+    this.slots[slot] = null;
+    this.freeSlots.push(slot);
+    this.used--;
+  }
+
+  /** Frees one slot: a closed connection if any, else the least recently active flow. */
+  private evictOne(): void {
+    const lists = this.lists;
+    const closed = lists.head(LIST_CLOSED);
+    if (closed >= 0) {
+      const fs = this.slots[closed];
+      if (fs) this.freeSlot(fs);
+      return;
+    }
+    const t = lists.head(LIST_TCP);
+    const u = lists.head(LIST_UDP);
+    let victim = t;
+    if (victim < 0 || (u >= 0 && (this.lastTs[u] ?? 0) < (this.lastTs[t] ?? 0))) victim = u;
+    const fs = victim >= 0 ? this.slots[victim] : null;
+    if (!fs) return;
+    this.stats.flowsEvicted++;
+    this.weirds.add('flow.evicted');
+    this.endFlow(fs, 'evicted', false);
+  }
+
+  /** Ends flows idle longer than their timeout, oldest first; cost proportional to what expires. */
+  private sweep(): void {
+    const now = this.now;
+    this.expire(LIST_TCP, now - this.tcpIdle);
+    this.expire(LIST_UDP, now - this.udpIdle);
+    const lists = this.lists;
+    for (;;) {
+      const h = lists.head(LIST_CLOSED);
+      if (h < 0 || (this.lastTs[h] ?? 0) >= now - this.linger) break;
+      const fs = this.slots[h];
+      if (!fs) {
+        lists.unlink(h);
+        continue;
+      }
+      this.freeSlot(fs);
+    }
+  }
+
+  private expire(list: number, cutoff: number): void {
+    const lists = this.lists;
+    for (;;) {
+      const h = lists.head(list);
+      if (h < 0 || (this.lastTs[h] ?? 0) >= cutoff) return;
+      const fs = this.slots[h];
+      if (!fs) {
+        lists.unlink(h);
+        continue;
+      }
+      this.endFlow(fs, 'idle', false);
+    }
+  }
+
+  /** End of capture: ends every live flow ('capture-end') in creation order and empties the table. */
+  flush(): void {
+    const live: FlowState[] = [];
+    for (const fs of this.slots) if (fs !== null && !fs.closed) live.push(fs);
+    live.sort((x, y) => x.flow.id - y.flow.id);
+    for (const fs of live) this.endFlow(fs, 'capture-end', false);
+    for (const fs of this.slots) if (fs !== null) this.freeSlot(fs);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Every reason code the link/network/transport decoders (core/net/) count in Weirds, with its
+ * meaning, for the README and the report. A frame that is not IPv4/IPv6 + TCP/UDP counts exactly
+ * one code explaining why it was skipped; "info" codes mark ordinary traffic we do not analyse
+ * (ARP, ICMP, other EtherTypes...), the rest are anomalies or truncation. Some codes
+ * (`*.fragment_first`, `ipv4.total_length_zero`, `ipv6.payload_length_zero`, `tcp.bad_option`,
+ * `udp.length_exceeds_ip`, `vxlan.i_flag_clear`) are counted on frames that are still decoded.
+ */
+export interface DecodeWeirdCode {
+  code: string;
+  meaning: string;
+}
+
+export const decodeWeirdCodes: readonly DecodeWeirdCode[] = [
+  { code: 'frame.bad_bounds', meaning: 'frame offset/length outside the buffer (caller error)' },
+  { code: 'link.unsupported', meaning: 'link type not decoded (only Ethernet, SLL, SLL2, NULL, LOOP, PPP, raw IP)' },
+  { code: 'decode.too_many_layers', meaning: 'layer walk exceeded its step cap' },
+  { code: 'eth.truncated', meaning: 'Ethernet header or EtherType cut short' },
+  { code: 'eth.8023_frame', meaning: 'IEEE 802.3 length-field (LLC) frame, not Ethernet II (info)' },
+  { code: 'eth.arp', meaning: 'ARP frame (info)' },
+  { code: 'net.non_ip', meaning: 'EtherType / cooked protocol other than IPv4, IPv6, MPLS, PPPoE (info: LLDP, EAPOL...)' },
+  { code: 'vlan.truncated', meaning: '802.1Q/802.1ad tag cut short' },
+  { code: 'vlan.too_many_tags', meaning: 'more than 4 stacked VLAN tags' },
+  { code: 'sll.truncated', meaning: 'Linux cooked (SLL) header cut short' },
+  { code: 'sll2.truncated', meaning: 'Linux cooked v2 (SLL2) header cut short' },
+  { code: 'null.truncated', meaning: 'BSD loopback (NULL/LOOP) family field cut short' },
+  { code: 'null.unknown_family', meaning: 'BSD loopback address family neither AF_INET nor AF_INET6 (24/28/30)' },
+  { code: 'ppp.truncated', meaning: 'PPP protocol field cut short' },
+  { code: 'ppp.non_ip', meaning: 'PPP protocol other than IPv4/IPv6/MPLS (info: LCP, IPCP...)' },
+  { code: 'pppoe.truncated', meaning: 'PPPoE session header cut short' },
+  { code: 'pppoe.bad_header', meaning: 'PPPoE version/type not 0x11 or code not 0 (session data)' },
+  { code: 'mpls.truncated', meaning: 'MPLS label stack cut short' },
+  { code: 'mpls.too_many_labels', meaning: 'more than 8 MPLS labels' },
+  { code: 'mpls.payload_unsupported', meaning: 'MPLS payload is not IP (pseudowire...)' },
+  { code: 'ip.truncated', meaning: 'IP packet of unknown version empty' },
+  { code: 'ip.bad_version', meaning: 'raw-IP / ERSPAN III IP payload version neither 4 nor 6' },
+  { code: 'ip.icmp', meaning: 'ICMP or ICMPv6 packet (info)' },
+  { code: 'ip.esp', meaning: 'IPsec ESP packet: encrypted, transport not visible (info)' },
+  { code: 'ip.no_next_header', meaning: 'IPv6 next header 59 (no payload)' },
+  { code: 'ip.proto_other', meaning: 'IP protocol other than TCP/UDP/GRE/IP-in-IP/ICMP/ESP (info: SCTP, OSPF...)' },
+  { code: 'ip.ah_truncated', meaning: 'IPv4 authentication header cut short' },
+  { code: 'ip.ah_too_many', meaning: 'more than 2 IPv4 authentication headers' },
+  { code: 'ipv4.truncated', meaning: 'IPv4 header cut short' },
+  { code: 'ipv4.bad_version', meaning: 'IPv4 header version field is not 4' },
+  { code: 'ipv4.bad_header_length', meaning: 'IPv4 IHL < 5' },
+  { code: 'ipv4.bad_total_length', meaning: 'IPv4 total length smaller than the header' },
+  { code: 'ipv4.total_length_zero', meaning: 'IPv4 total length 0 (segmentation offload); captured length used, still decoded' },
+  { code: 'ipv4.fragment_first', meaning: 'first IPv4 fragment (MF set): transport decoded from it, rest of datagram not reassembled' },
+  { code: 'ipv4.fragment_non_first', meaning: 'non-first IPv4 fragment: skipped (no reassembly)' },
+  { code: 'ipv6.truncated', meaning: 'IPv6 fixed header cut short' },
+  { code: 'ipv6.bad_version', meaning: 'IPv6 header version field is not 6' },
+  { code: 'ipv6.jumbogram', meaning: 'IPv6 payload length 0 with hop-by-hop header (RFC 2675 jumbogram): skipped' },
+  { code: 'ipv6.payload_length_zero', meaning: 'IPv6 payload length 0 without jumbo option (offload); captured length used, still decoded' },
+  { code: 'ipv6.ext_truncated', meaning: 'IPv6 extension header cut short or longer than the packet' },
+  { code: 'ipv6.too_many_ext_headers', meaning: 'more than 8 IPv6 extension headers' },
+  { code: 'ipv6.fragment_first', meaning: 'first IPv6 fragment (M set): transport decoded, not reassembled' },
+  { code: 'ipv6.fragment_non_first', meaning: 'non-first IPv6 fragment: skipped (no reassembly)' },
+  { code: 'tcp.truncated', meaning: 'TCP header cut short by the capture' },
+  { code: 'tcp.bad_data_offset', meaning: 'TCP data offset < 5 words or beyond the segment' },
+  { code: 'tcp.bad_option', meaning: 'malformed TCP option list (segment still decoded)' },
+  { code: 'udp.truncated', meaning: 'UDP header cut short' },
+  { code: 'udp.bad_length', meaning: 'UDP length field < 8' },
+  { code: 'udp.length_exceeds_ip', meaning: 'UDP length larger than the IP payload: bounded by IP (still decoded)' },
+  { code: 'encap.too_deep', meaning: 'more than 4 nested encapsulations' },
+  { code: 'gre.truncated', meaning: 'GRE header cut short' },
+  { code: 'gre.version_unsupported', meaning: 'GRE version not 0 (e.g. PPTP enhanced GRE)' },
+  { code: 'gre.routing_unsupported', meaning: 'GRE with RFC 1701 routing present' },
+  { code: 'gre.protocol_unsupported', meaning: 'GRE protocol type not Ethernet/IPv4/IPv6/ERSPAN' },
+  { code: 'erspan.truncated', meaning: 'ERSPAN II/III header cut short' },
+  { code: 'erspan.bad_version', meaning: 'ERSPAN version field does not match the GRE protocol type' },
+  { code: 'erspan.frame_type_unsupported', meaning: 'ERSPAN III frame type neither Ethernet (0) nor IP (2)' },
+  { code: 'vxlan.truncated', meaning: 'VXLAN / VXLAN-GPE header cut short' },
+  { code: 'vxlan.i_flag_clear', meaning: 'VXLAN I flag clear (VNI nominally invalid); decoded anyway' },
+  { code: 'vxlan.gpe_protocol_unsupported', meaning: 'VXLAN-GPE next protocol not IPv4/IPv6/Ethernet (NSH, MPLS...)' },
+  { code: 'geneve.truncated', meaning: 'Geneve header or options cut short' },
+  { code: 'geneve.bad_version', meaning: 'Geneve version not 0' },
+  { code: 'geneve.protocol_unsupported', meaning: 'Geneve protocol type not Ethernet/IPv4/IPv6' },
+];

@@ -1,0 +1,164 @@
+/**
+ * Writes report objects into DuckDB Appender rows. The append order of appendFlow /
+ * appendInput must match FLOW_COLUMNS / INPUT_COLUMNS of schema.ts (a test checks the table).
+ * Invalid values throw StoreError('INVALID_REPORT') naming the flow and field.
+ */
+import { INTEGER, LIST, VARCHAR, timestampValue } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { FlowReport, InputReport } from '../report/model.js';
+import { isoToMicros } from './time.js';
+import { StoreError } from './types.js';
+
+const INT_LIST = LIST(INTEGER);
+const STR_LIST = LIST(VARCHAR);
+
+/** FlowReport keys with their own columns; every other key goes to the `extra` JSON column. */
+const FLOW_KEYS = new Set([
+  'id', 'transport', 'client', 'server', 'vlan', 'tunnelId', 'app', 'firstSeen', 'lastSeen',
+  'packets', 'bytes', 'endReason', 'tls', 'kex', 'mcp', 'sensitivity', 'risk', 'issues',
+]);
+
+function bad(where: string, field: string, value: unknown): StoreError {
+  return new StoreError('INVALID_REPORT', `${where}: invalid ${field}: ${JSON.stringify(value) ?? String(value)}`);
+}
+
+function str(a: DuckDBAppender, v: string | null | undefined): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+function int(a: DuckDBAppender, v: number | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) a.appendNull();
+  else if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) a.appendInteger(v);
+  else throw bad(where, field, v);
+}
+
+function big(a: DuckDBAppender, v: number | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) a.appendNull();
+  else if (Number.isSafeInteger(v)) a.appendBigInt(BigInt(v));
+  else throw bad(where, field, v);
+}
+
+function dbl(a: DuckDBAppender, v: number | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) a.appendNull();
+  else if (Number.isFinite(v)) a.appendDouble(v);
+  else throw bad(where, field, v);
+}
+
+function bool(a: DuckDBAppender, v: boolean | null | undefined): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendBoolean(v);
+}
+
+function ints(a: DuckDBAppender, v: readonly number[] | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) {
+    a.appendNull();
+    return;
+  }
+  for (const n of v) if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw bad(where, field, v);
+  a.appendList(v, INT_LIST);
+}
+
+function strs(a: DuckDBAppender, v: readonly string[] | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) {
+    a.appendNull();
+    return;
+  }
+  for (const s of v) if (typeof s !== 'string') throw bad(where, field, v);
+  a.appendList(v, STR_LIST);
+}
+
+function ts(a: DuckDBAppender, v: string | null | undefined, where: string, field: string): void {
+  if (v === null || v === undefined) {
+    a.appendNull();
+    return;
+  }
+  const us = typeof v === 'string' ? isoToMicros(v) : null;
+  if (us === null) throw bad(where, field, v);
+  a.appendTimestamp(timestampValue(us));
+}
+
+function json(a: DuckDBAppender, v: unknown): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendVarchar(JSON.stringify(v));
+}
+
+/** the FlowReport keys without a column of their own, or null */
+function extraOf(f: FlowReport): Record<string, unknown> | null {
+  let extra: Record<string, unknown> | null = null;
+  for (const k of Object.keys(f)) {
+    if (FLOW_KEYS.has(k) || f[k] === undefined) continue;
+    extra ??= {};
+    extra[k] = f[k];
+  }
+  return extra;
+}
+
+export function appendFlow(a: DuckDBAppender, scanId: string, f: FlowReport): void {
+  const w = `flow ${String(f.id)}`;
+  a.appendVarchar(scanId);
+  big(a, f.id, w, 'id');
+  a.appendVarchar(f.transport);
+  a.appendVarchar(f.client.ip);
+  int(a, f.client.port, w, 'client.port');
+  a.appendVarchar(f.server.ip);
+  int(a, f.server.port, w, 'server.port');
+  int(a, f.vlan, w, 'vlan');
+  big(a, f.tunnelId, w, 'tunnelId');
+  str(a, f.app);
+  ts(a, f.firstSeen, w, 'firstSeen');
+  ts(a, f.lastSeen, w, 'lastSeen');
+  big(a, f.packets.clientToServer, w, 'packets.clientToServer');
+  big(a, f.packets.serverToClient, w, 'packets.serverToClient');
+  big(a, f.bytes.clientToServer, w, 'bytes.clientToServer');
+  big(a, f.bytes.serverToClient, w, 'bytes.serverToClient');
+  str(a, f.endReason);
+  const t = f.tls;
+  a.appendBoolean(t !== null && t !== undefined);
+  str(a, t?.version);
+  str(a, t?.sni);
+  ints(a, t?.offeredGroups, w, 'tls.offeredGroups');
+  ints(a, t?.keyShareGroups, w, 'tls.keyShareGroups');
+  int(a, t?.selectedGroup, w, 'tls.selectedGroup');
+  bool(a, t?.helloRetryRequest);
+  int(a, t?.cipherSuite, w, 'tls.cipherSuite');
+  strs(a, t?.alpn, w, 'tls.alpn');
+  str(a, t?.ja4);
+  ints(a, t?.signatureAlgorithms, w, 'tls.signatureAlgorithms');
+  bool(a, t?.ech);
+  str(a, t?.certificate?.signatureAlgorithm);
+  str(a, t?.certificate?.publicKeyAlgorithm);
+  int(a, t?.certificate?.publicKeyBits, w, 'tls.certificate.publicKeyBits');
+  str(a, t?.shareValidation);
+  a.appendVarchar(f.kex.offered);
+  a.appendVarchar(f.kex.negotiated);
+  str(a, f.kex.group);
+  str(a, f.kex.reason);
+  str(a, f.kex.mechanism);
+  json(a, f.mcp);
+  str(a, f.sensitivity?.category);
+  dbl(a, f.sensitivity?.lifetimeYears, w, 'sensitivity.lifetimeYears');
+  json(a, f.sensitivity);
+  dbl(a, f.risk?.score, w, 'risk.score');
+  str(a, f.risk?.level);
+  json(a, f.risk);
+  strs(a, f.issues, w, 'issues');
+  json(a, extraOf(f));
+  a.endRow();
+}
+
+export function appendInput(a: DuckDBAppender, scanId: string, idx: number, i: InputReport): void {
+  const w = `input ${idx}`;
+  a.appendVarchar(scanId);
+  a.appendInteger(idx);
+  a.appendVarchar(i.path);
+  a.appendVarchar(i.format);
+  bool(a, i.compressed);
+  big(a, i.packets, w, 'packets');
+  big(a, i.bytes, w, 'bytes');
+  a.appendBoolean(i.truncated);
+  str(a, i.error);
+  str(a, i.sha256);
+  ints(a, i.linkTypes, w, 'linkTypes');
+  a.endRow();
+}
