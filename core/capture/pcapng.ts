@@ -68,6 +68,7 @@ export class PcapngReader implements CaptureReader {
   /** distinct link types declared by interfaces, in order of first appearance */
   readonly linkTypes: number[] = [];
   sections = 0;
+  private readonly linkTypeSeen = new Set<number>();
 
   private readonly sink: PacketSink;
   private readonly weirds: Weirds;
@@ -285,7 +286,10 @@ export class PcapngReader implements CaptureReader {
       return;
     }
     this.ifaces.push(iface);
-    if (!this.linkTypes.includes(iface.linkType)) this.linkTypes.push(iface.linkType);
+    if (!this.linkTypeSeen.has(iface.linkType)) {
+      this.linkTypeSeen.add(iface.linkType);
+      this.linkTypes.push(iface.linkType);
+    }
   }
 
   /**

@@ -101,13 +101,27 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
   } catch (e) {
     throw toInputError(e, name);
   }
+  // only file-system errors become CaptureInputError; a throwing sink propagates unchanged
+  const read = (buf: Buffer, off: number, len: number): number => {
+    try {
+      return fs.readSync(fd, buf, off, len, null);
+    } catch (e) {
+      throw toInputError(e, name);
+    }
+  };
   try {
-    if (fs.fstatSync(fd).isDirectory()) throw new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
+    let isDir: boolean;
+    try {
+      isDir = fs.fstatSync(fd).isDirectory();
+    } catch (e) {
+      throw toInputError(e, name);
+    }
+    if (isDir) throw new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
     const hash = opts.hash === true ? createHash('sha256') : null;
     const head = Buffer.allocUnsafe(SNIFF_BYTES);
     let headLen = 0;
     while (headLen < SNIFF_BYTES) {
-      const n = fs.readSync(fd, head, headLen, SNIFF_BYTES - headLen, null);
+      const n = read(head, headLen, SNIFF_BYTES - headLen);
       if (n === 0) break;
       headLen += n;
     }
@@ -121,7 +135,7 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
     const chunk = Buffer.allocUnsafe(Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES));
     // after a fatal reader error keep reading only to finish the hash
     while (reader.error === null || hash !== null) {
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      const n = read(chunk, 0, chunk.length);
       if (n === 0) break;
       bytes += n;
       const view = chunk.subarray(0, n);
@@ -130,8 +144,6 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
     }
     reader.end();
     return result(path, reader, false, bytes, hash);
-  } catch (e) {
-    throw toInputError(e, name);
   } finally {
     fs.closeSync(fd);
   }

@@ -18,6 +18,7 @@ export const LINKTYPE = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  PPP: 9,
 } as const;
 
 export interface PacketSink {

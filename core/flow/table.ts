@@ -79,6 +79,8 @@ const SYSTEM_PORT_LIMIT = 1024;
 /** attachDatagram is offered at most this many datagrams (flow/types.ts AppFactory) */
 const MAX_DATAGRAM_ATTACH = 4;
 const INITIAL_SLOTS = 4096;
+/** a flow moves to the tail of its recency list at most this often (capture time) */
+const TOUCH_GRANULARITY_MICROS = 1_000_000;
 
 class FlowState {
   analyzer: StreamAnalyzer | null = null;
@@ -133,7 +135,10 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
   private slots: (FlowState | null)[] = [];
+  /** last activity per slot (closed slots: time of closing) */
   private lastTs = new Float64Array(0);
+  /** time at which the slot was last (re)positioned at the tail of its recency list */
+  private posTs = new Float64Array(0);
   private freeSlots: number[] = [];
   private slotCap = 0;
   private used = 0;
@@ -198,6 +203,10 @@ export class FlowTable implements StreamSink<FlowState> {
         }
         this.freeSlot(fs);
         fs = null;
+      } else if (tsMicros - (this.lastTs[slot] ?? 0) > (tcp ? this.tcpIdle : this.udpIdle)) {
+        // idle past its timeout but not swept yet: the exact check happens here
+        this.endFlow(fs, 'idle', false);
+        fs = null;
       } else if (synOnly && this.isPortReuse(fs, side, p.seq)) {
         this.weirds.add('tcp.port_reuse');
         this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle', false);
@@ -213,7 +222,11 @@ export class FlowTable implements StreamSink<FlowState> {
     const flow = fs.flow;
     if (tsMicros > flow.lastTsMicros) flow.lastTsMicros = tsMicros;
     if (tsMicros > (this.lastTs[slot] ?? 0)) this.lastTs[slot] = tsMicros;
-    this.lists.touch(slot);
+    // recency lists are updated lazily (at most once per TOUCH_GRANULARITY of capture time per flow)
+    if (tsMicros - (this.posTs[slot] ?? 0) >= TOUCH_GRANULARITY_MICROS) {
+      this.posTs[slot] = tsMicros;
+      this.lists.touch(slot);
+    }
 
     const wireLen = p.wirePayloadLen > p.payloadLen ? p.wirePayloadLen : p.payloadLen;
     if (tcp) this.tcpPacket(fs, side, p, flags, wireLen);
@@ -518,6 +531,7 @@ export class FlowTable implements StreamSink<FlowState> {
     }
     this.slots[slot] = fs;
     this.lastTs[slot] = ts;
+    this.posTs[slot] = ts;
     this.index.insert(slot);
     this.lists.push(tcp ? LIST_TCP : LIST_UDP, slot);
     this.stats.flowsCreated++;
@@ -533,6 +547,9 @@ export class FlowTable implements StreamSink<FlowState> {
     const ts = new Float64Array(cap);
     ts.set(this.lastTs);
     this.lastTs = ts;
+    const pos = new Float64Array(cap);
+    pos.set(this.posTs);
+    this.posTs = pos;
     while (this.slots.length < cap) this.slots.push(null);
     this.slotCap = cap;
   }
@@ -570,6 +587,7 @@ export class FlowTable implements StreamSink<FlowState> {
       this.lists.unlink(fs.slot);
       this.lists.push(LIST_CLOSED, fs.slot);
       this.lastTs[fs.slot] = this.now;
+      this.posTs[fs.slot] = this.now;
     } else {
       this.freeSlot(fs);
     }
@@ -597,7 +615,7 @@ export class FlowTable implements StreamSink<FlowState> {
     const t = lists.head(LIST_TCP);
     const u = lists.head(LIST_UDP);
     let victim = t;
-    if (victim < 0 || (u >= 0 && (this.lastTs[u] ?? 0) < (this.lastTs[t] ?? 0))) victim = u;
+    if (victim < 0 || (u >= 0 && (this.posTs[u] ?? 0) < (this.posTs[t] ?? 0))) victim = u;
     const fs = victim >= 0 ? this.slots[victim] : null;
     if (!fs) return;
     this.stats.flowsEvicted++;
@@ -627,13 +645,20 @@ export class FlowTable implements StreamSink<FlowState> {
     const lists = this.lists;
     for (;;) {
       const h = lists.head(list);
-      if (h < 0 || (this.lastTs[h] ?? 0) >= cutoff) return;
+      if (h < 0 || (this.posTs[h] ?? 0) >= cutoff) return;
       const fs = this.slots[h];
       if (!fs) {
         lists.unlink(h);
         continue;
       }
-      this.endFlow(fs, 'idle', false);
+      const last = this.lastTs[h] ?? 0;
+      if (last < cutoff) {
+        this.endFlow(fs, 'idle', false);
+      } else {
+        // active since it was positioned: requeue at the tail (terminates: its position becomes >= cutoff)
+        this.posTs[h] = last;
+        lists.touch(h);
+      }
     }
   }
 

@@ -210,15 +210,19 @@ export class TcpStream<O> {
   }
 
   private emitData(sink: StreamSink<O>, chunk: Uint8Array): void {
-    const rem = this.limit - this.nextOff;
-    if (rem <= 0) {
-      this.finishBudget();
-      return;
+    // loops because the sink may raise the limit while being fed (an analyzer attached with a larger budget)
+    let off = 0;
+    while (off < chunk.length) {
+      const rem = this.limit - this.nextOff;
+      if (rem <= 0 || this.done) {
+        this.finishBudget();
+        return;
+      }
+      const part = off === 0 && chunk.length <= rem ? chunk : chunk.subarray(off, off + Math.min(rem, chunk.length - off));
+      sink.data(this, part);
+      off += part.length;
+      this.advance(part.length);
     }
-    if (chunk.length > rem) chunk = chunk.subarray(0, rem);
-    const n = chunk.length;
-    if (n > 0) sink.data(this, chunk);
-    this.advance(n);
   }
 
   private emitGap(sink: StreamSink<O>, len: number): void {

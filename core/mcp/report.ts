@@ -19,6 +19,7 @@ export function toMcpReport(info: McpFlowInfo): McpReport {
     resourcesRead: [...info.resourcesRead],
     promptsGot: [...info.promptsGot],
     errors: info.errors,
+    toolErrors: info.toolErrors,
     messageCount: info.messageCount,
     malformed: info.malformed,
     legacy: info.legacy,

@@ -53,6 +53,7 @@ export function newMcpInfo(transport: McpTransport): McpFlowInfo {
     promptsGot: [],
     promptsListed: [],
     errors: 0,
+    toolErrors: 0,
     messageCount: 0,
     malformed: 0,
     messages: [],
@@ -228,6 +229,7 @@ export class RpcFlowTracker {
       if (pv !== null) info.protocolVersion = pv;
       this.markMcp('initialize-result');
     }
+    if (method === 'tools/call' && result['isError'] === true) info.toolErrors++;
     const listName = method === 'tools/list' ? 'tools' : method === 'resources/list' ? 'resources' : method === 'prompts/list' ? 'prompts' : null;
     if (listName === null) return;
     const arr = result[listName];

@@ -48,6 +48,8 @@ export interface McpFlowInfo {
   promptsListed: string[];
   /** JSON-RPC error responses */
   errors: number;
+  /** tools/call results with `isError: true` (tool-level failures) */
+  toolErrors: number;
   /** JSON-RPC messages seen (including those beyond the `messages` cap) */
   messageCount: number;
   /** bodies / lines / SSE data that were not JSON or not JSON-RPC 2.0 */

@@ -94,7 +94,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
 
   out.push(line(headers));
   out.push(natural.map((w) => '─'.repeat(w)).join(' '.repeat(sep)));
-  rows.forEach((r, i) => {
+  cells.forEach((r, i) => {
     const f = report.flows[i];
     const text = line(r);
     out.push(f ? paint(f.kex.negotiated, text) : text);

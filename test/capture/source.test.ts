@@ -111,8 +111,9 @@ describe('readCaptureFile / scanInput', () => {
     const bad = Buffer.from(gz);
     for (let i = Math.floor(gz.length / 2); i < Math.floor(gz.length / 2) + 64; i++) bad[i] = (bad[i] ?? 0) ^ 0x5a;
     const r2 = await scanInput(write('bad.pcap.gz', bad), opts());
-    console.log(r2);
-    expect(r2.truncated).toBe(true);
+    // garbage decompressed before the CRC check may be caught by the reader first
+    expect(r2.truncated || r2.error !== null).toBe(true);
+    expect(r2.packets).toBeGreaterThan(100);
     expect(r2.packets).toBeLessThan(2000);
   });
 
@@ -155,6 +156,22 @@ describe('readCaptureFile / scanInput', () => {
 });
 
 describe('real captures (shared/captures/public)', () => {
+  it('passes embedded TLS secrets (Decryption Secrets Block) to onDecryptionSecrets', () => {
+    const got: Array<[number, string]> = [];
+    const o = opts({ onDecryptionSecrets: (t: number, d: Buffer) => got.push([t, d.toString('latin1')]) });
+    const r = readCaptureFile(path.join(PUBLIC, 'ja4__chrome-cloudflare-quic-with-secrets.pcapng'), o) as InputResult;
+    expect(r.packets).toBe(83);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got[0]?.[0]).toBe(0x544c534b);
+    expect(got.map((g) => g[1]).join('')).toMatch(/CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+/);
+  });
+
+  it('lets an exception from the sink propagate unchanged', () => {
+    const boom = new Error('sink bug');
+    const o = { weirds: new Weirds(), sink: { packet: () => { throw boom; } } };
+    expect(() => readCaptureFile(path.join(PUBLIC, 'zeek__hrr.pcap'), o)).toThrow(boom);
+  });
+
   const names = fs.readdirSync(PUBLIC).filter((n) => n.endsWith('.pcap') || n.endsWith('.pcapng'));
   it('finds the 31 public captures', () => {
     expect(names.length).toBe(31);

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * hndl-scan command line. Parses arguments (commander), runs the engine, writes the reports and
+ * maps the outcome to the exit codes of ../shared/contract/README.md. Every user error is one
+ * line on stderr and exit 2.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CaptureInputError } from '../core/capture/source.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
+import { runScan, type ScanCliOptions } from './scan-command.js';
+import { runServe } from './serve-command.js';
+
+function parseIntArg(name: string, min: number, max: number): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer between ${min} and ${max}, got '${v}'`);
+    return n;
+  };
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('hndl-scan')
+    .description('Find traffic that can be recorded now and decrypted once a quantum computer exists (Harvest Now, Decrypt Later).')
+    .version(TOOL_VERSION, '-V, --version')
+    .argument('[inputs...]', 'capture files (pcap, pcapng, gzip of either) or - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format; repeatable, each paired with the --out after it').choices(['table', 'json']).argParser(collect).default([]))
+    .option('-o, --out <file>', 'write the report to FILE (repeatable, pairs with --format)', collect, [])
+    .option('--db <path>', 'store the scan in this DuckDB file')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level').choices(['none', 'low', 'medium', 'high', 'critical']).default('high'))
+    .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
+    .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
+    .option('-q, --quiet', 'print nothing but the report and errors')
+    .showHelpAfterError(false)
+    .action(async (inputs: string[], opts: ScanCliOptions) => {
+      process.exitCode = await runScan(inputs, opts);
+    });
+
+  program
+    .command('serve')
+    .description('serve the dashboard and API on 127.0.0.1')
+    .option('--db <path>', 'DuckDB file with stored scans', 'hndl-scan.duckdb')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port', parseIntArg('--port', 0, 65535), 8377)
+    .option('--token <token>', 'API token (required when --host is not loopback; or HNDL_TOKEN)')
+    .action(async (opts: { db: string; host: string; port: number; token?: string }) => {
+      await runServe(opts);
+    });
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(`hndl-scan: ${s.replace(/^error: /, '').trim()}\n`),
+  });
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    sub.configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`hndl-scan: ${s.replace(/^error: /, '').trim()}\n`),
+    });
+  }
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e: unknown) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; parse errors already printed their one line
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (e instanceof UsageError || e instanceof CaptureInputError) {
+      process.stderr.write(`hndl-scan: ${e.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`hndl-scan: internal error: ${msg}\n`);
+    if (process.env['HNDL_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    process.exitCode = 3;
+  }
+}
+
+void main();

@@ -1,0 +1,63 @@
+/**
+ * Chooses the application-layer analyzer of a flow by content, never by port (a TLS server on
+ * 8443 and plaintext HTTP on 443 are both recognised for what they are). Order matters only
+ * where signatures could overlap; each sniffer checks a protocol's own first bytes:
+ * TLS record or SSLv2 hello (RFC 8446 §5.1, RFC 5246 App. E.2), SSH banner (RFC 4253 §4.2),
+ * HTTP/1.1 request or status line (RFC 9112 §3, §4), newline-delimited JSON-RPC 2.0,
+ * QUIC long header (RFC 9000 §17.2), DNS header (RFC 1035 §4.1.1).
+ */
+import type { AppFactory, AttachDatagram, AttachStream, Dir, Flow } from '../flow/types.js';
+import { sniffTls, TlsAnalyzer } from '../tls/analyzer.js';
+import { sniffSsh, SshAnalyzer } from '../ssh/analyzer.js';
+
+import { HttpAnalyzer, NdjsonRpcAnalyzer, sniffHttp, sniffNdjsonRpc } from '../mcp/index.js';
+import type { OnPayload } from '../mcp/index.js';
+import { sniffQuic, QuicAnalyzer } from '../quic/analyzer.js';
+import { DnsAnalyzer, looksLikeDns } from './dns.js';
+
+export interface DispatchOptions {
+  /** in-memory view of MCP argument/result values for sensitivity detectors (never stored) */
+  onMcpPayload?: OnPayload;
+  /** per-direction byte budget for HTTP/MCP flows (followed past the handshake budget) */
+  httpBytesPerDir?: number;
+}
+
+export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
+  return {
+    attachStream(flow: Flow, dir: Dir, chunk: Uint8Array): AttachStream | null {
+      const tls = sniffTls(chunk);
+      if (tls !== null) {
+        flow.app = 'tls';
+        // a ClientHello names its sender the client; a ServerHello names the other side
+        const clientIsDir: Dir = tls === 'server-hello' ? (dir === 0 ? 1 : 0) : dir;
+        return { analyzer: new TlsAnalyzer(), clientIsDir: tls === 'tls' ? 0 : clientIsDir };
+      }
+      if (sniffSsh(chunk)) {
+        flow.app = 'ssh';
+        return { analyzer: new SshAnalyzer() };
+      }
+      if (sniffHttp(chunk)) {
+        flow.app = 'http';
+        const isResponse = chunk[0] === 0x48 && chunk[1] === 0x54 && chunk[2] === 0x54 && chunk[3] === 0x50 && chunk[4] === 0x2f;
+        const clientIsDir: Dir = isResponse ? (dir === 0 ? 1 : 0) : dir;
+        return { analyzer: new HttpAnalyzer({ onPayload: opts.onMcpPayload, maxBytesPerDir: opts.httpBytesPerDir }), clientIsDir };
+      }
+      if (sniffNdjsonRpc(chunk)) {
+        flow.app = 'mcp';
+        return { analyzer: new NdjsonRpcAnalyzer({ onPayload: opts.onMcpPayload, maxBytesPerDir: opts.httpBytesPerDir }) };
+      }
+      return null;
+    },
+    attachDatagram(flow: Flow, dir: Dir, payload: Uint8Array): AttachDatagram | null {
+      if (sniffQuic(payload)) {
+        flow.app = 'quic';
+        return { analyzer: new QuicAnalyzer(), clientIsDir: dir };
+      }
+      if ((flow.serverPort === 53 || flow.clientPort === 53 || flow.serverPort === 5353) && looksLikeDns(payload)) {
+        flow.app = 'dns';
+        return { analyzer: new DnsAnalyzer() };
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Engine flow → report flow, and the scan summary. Classification itself lives with each
+ * protocol (tls/classify.ts, ssh/kex.ts) as pure functions; this file only routes and shapes.
+ */
+import type { Flow } from '../flow/types.js';
+import type { KexClass } from '../tls/types.js';
+import { classifyTls } from '../tls/classify.js';
+import { ja4 } from '../tls/ja4.js';
+import { isGrease } from '../tls/groups.js';
+import { versionName } from '../tls/suites.js';
+import { classifySsh } from '../ssh/kex.js';
+import type { SshInfo } from '../ssh/types.js';
+import { toMcpReport } from '../mcp/report.js';
+import type { McpFlowInfo } from '../mcp/types.js';
+import { microsToIso } from '../util/time.js';
+import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
+
+const PLAINTEXT_APPS = new Set(['http', 'mcp', 'dns']);
+
+function tlsReport(flow: Flow, shareValidation: string | null): TlsReport | null {
+  const t = flow.tls;
+  if (!t) return null;
+  const ch = t.clientHello;
+  const sh = t.serverHello;
+  const version = sh ? versionName(sh.selectedVersion || sh.legacyVersion) : null;
+  const noGrease = (xs: number[]): number[] => xs.filter((x) => !isGrease(x));
+  return {
+    version,
+    sni: ch?.sni ?? null,
+    offeredGroups: ch ? noGrease(ch.supportedGroups) : [],
+    keyShareGroups: ch ? noGrease(ch.keyShares.map((k) => k.group)) : [],
+    selectedGroup:
+      sh && sh.keyShareGroup >= 0 ? sh.keyShareGroup : t.serverKeyExchange && t.serverKeyExchange.namedCurve >= 0 ? t.serverKeyExchange.namedCurve : null,
+    helloRetryRequest: t.helloRetryRequest !== null,
+    cipherSuite: sh ? sh.cipherSuite : null,
+    alpn: ch?.alpn ?? [],
+    ja4: ch ? ja4(ch, flow.app === 'quic' ? 'quic' : 'tcp') : null,
+    signatureAlgorithms: ch?.signatureAlgorithms ?? [],
+    ech: ch?.ech ?? false,
+    certificate: t.certificate
+      ? {
+          signatureAlgorithm: t.certificate.signatureAlgorithmOid,
+          publicKeyAlgorithm: t.certificate.publicKeyAlgorithmOid,
+          publicKeyBits: t.certificate.publicKeyBits,
+        }
+      : null,
+    shareValidation,
+  };
+}
+
+function kexFor(flow: Flow): { kex: KexReport; shareValidation: string | null } {
+  if (flow.tls) {
+    const c = classifyTls(flow.tls);
+    return {
+      kex: { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism },
+      shareValidation: c.shareValidation,
+    };
+  }
+  const ssh = flow.ext['ssh'] as SshInfo | undefined;
+  if (ssh) {
+    const c = classifySsh(ssh);
+    return { kex: { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' }, shareValidation: null };
+  }
+  if (PLAINTEXT_APPS.has(flow.app)) {
+    return { kex: { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' }, shareValidation: null };
+  }
+  const payload = flow.bytes[0] + flow.bytes[1];
+  const reason = payload === 0 ? 'no-payload' : flow.issues.includes('tcp.midstream') ? 'no-handshake-in-capture' : 'unrecognised-protocol';
+  return { kex: { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null }, shareValidation: null };
+}
+
+export function flowToReport(flow: Flow): FlowReport {
+  const { kex, shareValidation } = kexFor(flow);
+  const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
+  const r: FlowReport = {
+    id: flow.id,
+    transport: flow.transport,
+    client: { ip: flow.clientIp, port: flow.clientPort },
+    server: { ip: flow.serverIp, port: flow.serverPort },
+    app: flow.app,
+    firstSeen: microsToIso(flow.firstTsMicros),
+    lastSeen: microsToIso(flow.lastTsMicros),
+    packets: { clientToServer: flow.packets[0], serverToClient: flow.packets[1] },
+    bytes: { clientToServer: flow.bytes[0], serverToClient: flow.bytes[1] },
+    endReason: flow.endReason,
+    tls: tlsReport(flow, shareValidation),
+    kex,
+    mcp: mcpInfo ? toMcpReport(mcpInfo) : null,
+    issues: [...flow.issues],
+  };
+  if (flow.vlan) r.vlan = flow.vlan;
+  if (flow.tunnelId >= 0) r.tunnelId = flow.tunnelId;
+  const ssh = flow.ext['ssh'] as SshInfo | undefined;
+  if (ssh) r['ssh'] = ssh;
+  return r;
+}
+
+export function summarize(
+  flows: FlowReport[],
+  extra: { packets: number; weirds: Record<string, number>; flowsEvicted: number },
+): ScanReport['summary'] {
+  const byNegotiated: Record<string, number> = {};
+  const byOffered: Record<string, number> = {};
+  const bytesByNegotiated: Record<string, number> = {};
+  let bytes = 0;
+  let ready = 0;
+  for (const f of flows) {
+    const b = f.bytes.clientToServer + f.bytes.serverToClient;
+    bytes += b;
+    const n: KexClass = f.kex.negotiated;
+    byNegotiated[n] = (byNegotiated[n] ?? 0) + 1;
+    byOffered[f.kex.offered] = (byOffered[f.kex.offered] ?? 0) + 1;
+    bytesByNegotiated[n] = (bytesByNegotiated[n] ?? 0) + b;
+    if ((f.kex.offered === 'hybrid' || f.kex.offered === 'pq') && n === 'classical') ready++;
+  }
+  return {
+    flows: flows.length,
+    packets: extra.packets,
+    bytes,
+    byNegotiated,
+    byOffered,
+    bytesByNegotiated,
+    offeredHybridNegotiatedClassical: ready,
+    weirds: extra.weirds,
+    flowsEvicted: extra.flowsEvicted,
+  };
+}

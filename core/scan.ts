@@ -1,0 +1,128 @@
+/**
+ * The scan pipeline: capture reader → frame decoder → flow table → analyzers, then the report.
+ * One ScanSession may read several inputs; the flow table is flushed between inputs so a flow
+ * never spans two files. Everything per packet is synchronous; the only awaits are per chunk
+ * (gzip and stdin inputs).
+ */
+import { randomUUID } from 'node:crypto';
+import type { PacketSink } from './capture/types.js';
+import { scanInput } from './capture/source.js';
+import type { InputResult } from './capture/source.js';
+import { decodeFrame } from './net/decode.js';
+import { newDecodedPacket } from './net/packet.js';
+import { FlowTable } from './flow/table.js';
+import type { Flow } from './flow/types.js';
+import { createAppFactory } from './app/dispatch.js';
+import type { DispatchOptions } from './app/dispatch.js';
+import { Weirds } from './util/weirds.js';
+import { flowToReport, summarize } from './report/build.js';
+import type { FlowReport, InputReport, ScanReport } from './report/model.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+export interface ScanOptions {
+  /** bytes of each TCP direction reassembled for handshake decoding (default 64 KiB) */
+  streamBytes?: number;
+  /** live flow-table cap (default 262144) */
+  maxFlows?: number;
+  /** bytes per direction followed in HTTP/MCP flows (default 8 MiB) */
+  httpBytesPerDir?: number;
+  /** compute sha256 of each input */
+  hash?: boolean;
+  /** read size for plain files */
+  chunkBytes?: number;
+  /** called with each finished flow's report, e.g. to stream NDJSON */
+  onFlow?: (flow: FlowReport) => void;
+  /** called with a finished engine flow before it becomes a report (sensitivity hooks) */
+  onEngineFlow?: (flow: Flow) => void;
+  dispatch?: DispatchOptions;
+}
+
+export class ScanSession {
+  readonly weirds = new Weirds();
+  readonly flows: FlowReport[] = [];
+  readonly inputs: InputReport[] = [];
+  readonly startedAt = new Date();
+  private readonly table: FlowTable;
+  private readonly sink: PacketSink;
+  private packets = 0;
+  private flowsEvicted = 0;
+
+  constructor(private readonly opts: ScanOptions = {}) {
+    const pkt = newDecodedPacket();
+    const weirds = this.weirds;
+    this.table = new FlowTable({
+      factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, ...opts.dispatch }),
+      weirds,
+      streamBytes: opts.streamBytes,
+      maxFlows: opts.maxFlows,
+      onFlowEnd: (flow) => this.endFlow(flow),
+    });
+    const table = this.table;
+    this.sink = {
+      packet(linkType: number, tsMicros: number, data: Buffer, off: number, capLen: number): void {
+        if (decodeFrame(linkType, data, off, capLen, pkt, weirds)) table.packet(pkt, tsMicros);
+      },
+    };
+  }
+
+  private endFlow(flow: Flow): void {
+    this.opts.onEngineFlow?.(flow);
+    const r = flowToReport(flow);
+    this.flows.push(r);
+    this.opts.onFlow?.(r);
+  }
+
+  /** Scan one input (path or '-' for stdin). Throws CaptureInputError for user errors. */
+  async addInput(path: string): Promise<InputResult> {
+    const res = await scanInput(path, {
+      sink: this.sink,
+      weirds: this.weirds,
+      hash: this.opts.hash ?? false,
+      ...(this.opts.chunkBytes ? { chunkBytes: this.opts.chunkBytes } : {}),
+    });
+    this.table.flush();
+    this.packets += res.packets;
+    this.inputs.push({
+      path: res.path,
+      format: res.format,
+      compressed: res.compressed,
+      packets: res.packets,
+      bytes: res.bytes,
+      truncated: res.truncated,
+      error: res.error,
+      sha256: res.sha256,
+      linkTypes: res.linkTypes,
+    });
+    return res;
+  }
+
+  finish(): ScanReport {
+    this.table.flush();
+    this.flowsEvicted = this.table.stats.flowsEvicted;
+    const finishedAt = new Date();
+    this.flows.sort((a, b) => a.id - b.id);
+    return {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      scan: {
+        id: randomUUID(),
+        startedAt: this.startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+        inputs: this.inputs,
+      },
+      summary: summarize(this.flows, {
+        packets: this.packets,
+        weirds: this.weirds.toJSON(),
+        flowsEvicted: this.flowsEvicted,
+      }),
+      flows: this.flows,
+    };
+  }
+}
+
+/** Scan several inputs into one report. */
+export async function scanInputs(paths: string[], opts: ScanOptions = {}): Promise<ScanReport> {
+  const s = new ScanSession(opts);
+  for (const p of paths) await s.addInput(p);
+  return s.finish();
+}

@@ -1,0 +1,519 @@
+import { describe, expect, it } from 'vitest';
+import { Want } from '../../core/flow/types.js';
+import { Conn, RecAnalyzer, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, harness, pkt } from './helpers.js';
+
+describe('orientation', () => {
+  it('3-way handshake: the SYN sender is the client', () => {
+    const h = harness();
+    // the server side has the higher port, so the port rule alone would pick the wrong client
+    new Conn(h, '10.0.0.9', '10.0.0.1', 80, 50000).handshake().c2s('hello').s2c('world');
+    h.table.flush();
+    expect(h.ended).toHaveLength(1);
+    const f = h.ended[0]!;
+    expect(f.clientIp).toBe('10.0.0.9');
+    expect(f.clientPort).toBe(80);
+    expect(f.serverPort).toBe(50000);
+    expect(f.clientBy).toBe('syn');
+    expect(f.packets).toEqual([3, 2]);
+    expect(f.bytes).toEqual([5, 5]);
+    expect(f.issues).not.toContain('tcp.midstream');
+    expect(h.factory.analyzers.get(0)?.text).toEqual(['hello', 'world']);
+  });
+
+  it('SYN+ACK seen first: its receiver is the client, client stream base from its ACK', () => {
+    const h = harness();
+    const c = new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 100, 900);
+    // capture missed the SYN: server SYN+ACK acks ISN+1 = 101
+    c.cseq = 101;
+    h.table.packet(pkt({ src: '10.0.0.2', dst: '10.0.0.1', sport: 443, dport: 40000, flags: TCP_SYN | TCP_ACK, seq: 900, ack: 101 }), 1);
+    c.sseq = 901;
+    c.c2s('abc').s2c('xyz');
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(f.clientIp).toBe('10.0.0.1');
+    expect(f.clientBy).toBe('syn');
+    expect(f.issues).toEqual([]);
+    expect(h.factory.analyzers.get(0)?.text).toEqual(['abc', 'xyz']);
+  });
+
+  it('mid-stream without SYN: the port heuristic and tcp.midstream', () => {
+    const h = harness();
+    // first packet comes from the server (port 443)
+    h.table.packet(pkt({ src: '10.0.0.2', dst: '10.0.0.1', sport: 443, dport: 51000, seq: 77, payload: 'srv' }), 1);
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 51000, dport: 443, seq: 9, payload: 'cli' }), 2);
+    // both ports >= 1024: the higher port is the client
+    h.table.packet(pkt({ src: '10.0.0.3', dst: '10.0.0.4', sport: 8443, dport: 60001, seq: 1, payload: 'a' }), 3);
+    // equal ports: first packet's source
+    h.table.packet(pkt({ src: '10.0.0.5', dst: '10.0.0.6', sport: 5000, dport: 5000, seq: 1, payload: 'a' }), 4);
+    // both below 1024: the higher port is the client
+    h.table.packet(pkt({ src: '10.0.0.7', dst: '10.0.0.8', sport: 22, dport: 900, seq: 1, payload: 'a' }), 5);
+    h.table.flush();
+    const [a, b, c, d] = h.ended;
+    expect(a!.clientIp).toBe('10.0.0.1');
+    expect(a!.clientPort).toBe(51000);
+    expect(a!.clientBy).toBe('port');
+    expect(a!.packets).toEqual([1, 1]);
+    expect(a!.issues).toContain('tcp.midstream');
+    expect(h.factory.analyzers.get(0)?.text).toEqual(['cli', 'srv']);
+    expect([b!.clientIp, b!.clientPort, b!.clientBy]).toEqual(['10.0.0.4', 60001, 'port']);
+    expect([c!.clientIp, c!.clientBy]).toEqual(['10.0.0.5', 'first-packet']);
+    expect([d!.clientIp, d!.clientPort]).toEqual(['10.0.0.8', 900]);
+  });
+
+  it('clientIsDir:1 from the factory swaps all per-direction state', () => {
+    const h = harness();
+    // ports make 10.0.0.1:60000 the provisional client, but the real client is 10.0.0.2:50000
+    h.factory.decide = (_f, _dir, bytes) => (bytes.startsWith('HELLO') ? { attach: true, clientIsDir: 1 } : { attach: false });
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 60000, dport: 50000, seq: 1, payload: 'x' }), 1);
+    h.table.packet(pkt({ src: '10.0.0.2', dst: '10.0.0.1', sport: 50000, dport: 60000, seq: 500, payload: 'HELLO!' }), 2);
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 60000, dport: 50000, seq: 2, payload: 'yz' }), 3);
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(f.clientIp).toBe('10.0.0.2');
+    expect(f.clientPort).toBe(50000);
+    expect(f.serverPort).toBe(60000);
+    expect(f.clientBy).toBe('hello');
+    expect(f.swapped).toBe(true);
+    expect(f.packets).toEqual([1, 2]);
+    expect(f.bytes).toEqual([6, 3]);
+    expect(h.factory.streamCalls.map((c) => c.dir)).toEqual([0, 1]);
+    const a = h.factory.analyzers.get(0)!;
+    // the attaching chunk is delivered with the new direction; earlier server bytes become a gap
+    expect(a.events.filter((e) => e.t !== 'end').map((e) => [e.t, e.dir])).toEqual([
+      ['data', 0],
+      ['gap', 1],
+      ['data', 1],
+    ]);
+    expect(a.text).toEqual(['HELLO!', '?yz']);
+  });
+
+  it('clientIsDir:1 does not swap a SYN-oriented flow', () => {
+    const h = harness();
+    h.factory.decide = () => ({ attach: true, clientIsDir: 1 });
+    new Conn(h).handshake().s2c('banner');
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(f.clientIp).toBe('10.0.0.1');
+    expect(f.clientBy).toBe('syn');
+    expect(f.swapped).toBe(false);
+  });
+});
+
+describe('TCP reassembly', () => {
+  it('delivers in-order data zero-copy as views of the frame buffer', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const p = pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443, seq: c.cseq, payload: 'GET / HTTP/1.1' });
+    h.table.packet(p, 5);
+    const ev = h.factory.analyzers.get(0)!.dataEvents()[0]!;
+    expect(ev.chunk.buffer).toBe(p.buf.buffer);
+    expect(ev.chunk.byteOffset).toBe(p.buf.byteOffset + p.payloadOff);
+    expect(ev.bytes.toString()).toBe('GET / HTTP/1.1');
+    expect(ev.ts).toBe(5);
+  });
+
+  it('out-of-order 3-1-2 is delivered in order once the hole fills', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 6, 'ghi');
+    c.c2sAt(base, 0, 'abc');
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.text[0]).toBe('abc');
+    c.c2sAt(base, 3, 'def');
+    expect(a.text[0]).toBe('abcdefghi');
+    expect(a.dataEvents().map((e) => e.bytes.toString())).toEqual(['abc', 'def', 'ghi']);
+    h.table.flush();
+    expect(h.ended[0]!.bytes[0]).toBe(9);
+    expect(h.ended[0]!.issues).toEqual([]);
+  });
+
+  it('counts retransmitted bytes once and delivers them once', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'hello');
+    c.c2sAt(base, 0, 'hello');
+    c.c2sAt(base, 3, 'lo wo');
+    c.c2sAt(base, 8, 'rld');
+    c.c2sAt(base, 1, 'e'); // keep-alive-like old byte
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(f.bytes[0]).toBe(11);
+    expect(f.packets[0]).toBe(2 + 5);
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('hello world');
+    expect(f.issues).toEqual([]);
+  });
+
+  it('overlaps keep the first-seen bytes and flag differences', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 4, 'EFGH'); // buffered first
+    c.c2sAt(base, 6, 'xyIJ'); // overlaps buffered 'GH' with different bytes
+    c.c2sAt(base, 0, 'ABCDeZ'); // in-order, overlaps buffered 'EF' with 'eZ'
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('ABCDEFGHIJ');
+    expect(f.issues).toContain('tcp.overlap_mismatch');
+    expect(h.weirds.get('tcp.overlap_mismatch')).toBe(2);
+    expect(f.bytes[0]).toBe(10);
+  });
+
+  it('identical overlaps raise no issue', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 2, 'CDEF');
+    c.c2sAt(base, 0, 'ABCD');
+    h.table.flush();
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('ABCDEF');
+    expect(h.ended[0]!.issues).toEqual([]);
+  });
+
+  it('handles sequence numbers wrapping around 2^32', () => {
+    const h = harness();
+    const c = new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 0xfffffffa, 0xffffffff).handshake();
+    const base = c.cseq; // 0xfffffffb
+    c.c2sAt(base, 8, 'IJKL'); // after the wrap, out of order
+    c.c2sAt(base, 0, 'ABCD');
+    c.c2sAt(base, 4, 'EFGH'); // crosses 2^32
+    c.s2c('server-after-wrap'); // server ISN 0xffffffff: data starts at 0
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(h.factory.analyzers.get(0)!.text).toEqual(['ABCDEFGHIJKL', 'server-after-wrap']);
+    expect(f.bytes).toEqual([12, 17]);
+  });
+
+  it('reports holes as gaps at the end and around FIN', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'aaaa');
+    c.c2sAt(base, 8, 'cccc'); // 'bbbb' lost
+    c.c2sAt(base, 16, '', undefined, TCP_FIN | TCP_ACK); // FIN at 16: 'dddd' lost too
+    c.s2c('', TCP_FIN | TCP_ACK);
+    const f = h.ended[0]!;
+    expect(f.endReason).toBe('fin');
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.text[0]).toBe('aaaa????cccc????');
+    expect(a.events.filter((e) => e.t === 'gap').map((e) => (e.t === 'gap' ? e.len : 0))).toEqual([4, 4]);
+    expect(a.events.at(-1)?.t).toBe('end');
+    expect(f.issues).toContain('tcp.gap');
+  });
+
+  it('a snaplen-cut segment becomes a gap but its wire bytes count', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'abcd', 10); // 6 bytes cut
+    c.c2sAt(base, 20, 'zz'); // out of order after a hole
+    c.c2sAt(base, 10, 'klmn', 10); // cut again, fills to 20
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(f.bytes[0]).toBe(22);
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('abcd??????klmn??????zz');
+  });
+
+  it('out-of-order overflow skips the hole and counts tcp.ooo_overflow', () => {
+    const h = harness({ maxOooBytesPerDir: 8 });
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'aa');
+    c.c2sAt(base, 4, 'cccc');
+    c.c2sAt(base, 8, 'dddd');
+    c.c2sAt(base, 12, 'eeee'); // buffer full: give up on 'bb'
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.text[0]).toBe('aa??ccccddddeeee');
+    c.c2sAt(base, 2, 'bb'); // too late: ignored as old
+    h.table.flush();
+    expect(a.text[0]).toBe('aa??ccccddddeeee');
+    expect(h.ended[0]!.issues).toContain('tcp.ooo_overflow');
+    expect(h.weirds.get('tcp.ooo_overflow')).toBe(1);
+    expect(h.ended[0]!.bytes[0]).toBe(16);
+  });
+
+  it('respects the stream budget and the analyzer maxBytesPerDir', () => {
+    const h = harness({ streamBytes: 10 });
+    const c = new Conn(h).handshake();
+    c.c2s('0123456').c2s('789abcdef').c2s('ghij');
+    c.s2c('x'.repeat(30));
+    h.table.flush();
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.text).toEqual(['0123456789', 'x'.repeat(10)]);
+    expect(h.ended[0]!.bytes).toEqual([20, 30]);
+
+    const h2 = harness({ streamBytes: 10 });
+    h2.factory.decide = () => ({ attach: true, max: 25 });
+    new Conn(h2).handshake().c2s('a'.repeat(20)).c2s('b'.repeat(20));
+    h2.table.flush();
+    expect(h2.factory.analyzers.get(0)!.text[0]).toBe('a'.repeat(20) + 'b'.repeat(5));
+  });
+
+  it('does not buffer out-of-order data beyond the budget', () => {
+    const h = harness({ streamBytes: 8, maxOooBytesPerDir: 4 });
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 100, 'far away'); // beyond the budget: dropped without overflow
+    c.c2sAt(base, 0, 'abcdefghijk');
+    h.table.flush();
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('abcdefgh');
+    expect(h.ended[0]!.issues).toEqual([]);
+  });
+
+  it('Want.DoneFlow stops delivery but counting goes on', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    c.c2s('one');
+    const a = h.factory.analyzers.get(0)!;
+    a.answer = () => Want.DoneFlow;
+    c.s2c('two').c2s('three').s2c('four');
+    h.table.flush();
+    expect(a.text).toEqual(['one', 'two']);
+    expect(a.events.at(-1)?.t).toBe('end');
+    expect(h.ended[0]!.bytes).toEqual([8, 7]);
+    expect(h.ended[0]!.packets).toEqual([4, 3]);
+  });
+
+  it('Want.DoneDir stops one direction only', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    c.c2s('one');
+    const a = h.factory.analyzers.get(0)!;
+    a.answer = (_n, dir) => (dir === 0 ? Want.DoneDir : Want.More);
+    c.c2s('two').s2c('x').s2c('y').c2s('three');
+    h.table.flush();
+    expect(a.text).toEqual(['onetwo', 'xy']);
+  });
+
+  it('attach: null then the other direction; two nulls give up', () => {
+    const h = harness();
+    h.factory.decide = () => ({ attach: false });
+    new Conn(h).handshake().c2s('a').c2s('b').s2c('c').s2c('d');
+    h.table.flush();
+    expect(h.factory.streamCalls.map((x) => [x.dir, x.bytes])).toEqual([
+      [0, 'a'],
+      [1, 'c'],
+    ]);
+    expect(h.ended[0]!.bytes).toEqual([2, 2]);
+
+    const h2 = harness();
+    h2.factory.decide = (_f, dir) => ({ attach: dir === 1 });
+    new Conn(h2).handshake().c2s('a').c2s('b').s2c('c').c2s('e');
+    h2.table.flush();
+    const a = h2.factory.analyzers.get(0)!;
+    expect(a.text).toEqual(['??e', 'c']);
+  });
+});
+
+describe('flow ends', () => {
+  it('ends on FIN both ways, absorbs the final ACK, and a new SYN starts a new flow', () => {
+    const h = harness();
+    const c = new Conn(h).handshake().c2s('hi').fin(true).fin(false);
+    expect(h.ended).toHaveLength(1);
+    expect(h.ended[0]!.endReason).toBe('fin');
+    expect(h.table.stats.live).toBe(0);
+    c.ack(true); // final ACK of the close
+    expect(h.table.stats.afterClose).toBe(1);
+    expect(h.table.stats.flowsCreated).toBe(1);
+    const c2 = new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 77777, 88888);
+    c2.handshake().c2s('again');
+    expect(h.table.stats.flowsCreated).toBe(2);
+    h.table.flush();
+    expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([
+      [0, 'fin'],
+      [1, 'capture-end'],
+    ]);
+  });
+
+  it('ends on RST and delivers what was buffered first', () => {
+    const h = harness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'ab');
+    c.c2sAt(base, 4, 'ef');
+    c.rst(false);
+    const f = h.ended[0]!;
+    expect(f.endReason).toBe('rst');
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('ab??ef');
+  });
+
+  it('a SYN with a new ISN on a live half-closed flow starts a new flow', () => {
+    const h = harness();
+    new Conn(h).handshake().c2s('x').fin(true);
+    new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 99999, 1).handshake();
+    expect(h.ended.map((f) => f.endReason)).toEqual(['fin']);
+    expect(h.table.stats.flowsCreated).toBe(2);
+  });
+
+  it('idle timeout ends TCP after 300 s and UDP after 60 s', () => {
+    const h = harness();
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443, flags: TCP_SYN }), 0);
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.3', sport: 5353, dport: 53, proto: 'udp', payload: 'q' }), 0);
+    h.table.packet(pkt({ src: '10.9.9.9', dst: '10.0.0.3', sport: 1, dport: 2, proto: 'udp', payload: 'x' }), 61_000_000);
+    expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([[1, 'idle']]);
+    h.table.packet(pkt({ src: '10.9.9.9', dst: '10.0.0.3', sport: 1, dport: 2, proto: 'udp', payload: 'x' }), 301_000_000);
+    expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([
+      [1, 'idle'],
+      [0, 'idle'],
+      [2, 'idle'],
+    ]);
+    // the same TCP tuple later is a new flow
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443, seq: 5, payload: 'late' }), 302_000_000);
+    expect(h.table.stats.flowsCreated).toBe(5);
+    expect(h.table.stats.live).toBe(2);
+  });
+
+  it('evicts when full: live never exceeds maxFlows, each flow ends exactly once', () => {
+    const h = harness({ maxFlows: 8 });
+    let maxLive = 0;
+    for (let i = 0; i < 2000; i++) {
+      const sport = 1024 + ((i * 7919) % 60000);
+      const src = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      h.table.packet(pkt({ src, dst: '10.200.0.1', sport, dport: 443, flags: TCP_SYN, seq: i }), i);
+      maxLive = Math.max(maxLive, h.table.stats.live);
+    }
+    expect(maxLive).toBe(8);
+    expect(h.table.stats.flowsEvicted).toBe(1992);
+    expect(h.weirds.get('flow.evicted')).toBe(1992);
+    expect(h.ended.every((f) => f.endReason === 'evicted')).toBe(true);
+    // eviction picks the least recently active flow
+    expect(h.ended.slice(0, 5).map((f) => f.id)).toEqual([0, 1, 2, 3, 4]);
+    h.table.flush();
+    expect(h.ended).toHaveLength(2000);
+    expect(new Set(h.ended.map((f) => f.id)).size).toBe(2000);
+    expect(h.table.stats.live).toBe(0);
+  });
+
+  it('onFlowEnd is called exactly once per flow across all end reasons', () => {
+    const h = harness({ maxFlows: 4 });
+    const seen = new Map<number, number>();
+    const onEnd = (id: number): void => void seen.set(id, (seen.get(id) ?? 0) + 1);
+    new Conn(h, '10.0.0.1', '10.0.0.2', 1111, 443).handshake().c2s('a').fin(true).fin(false).ack(true);
+    new Conn(h, '10.0.0.1', '10.0.0.2', 2222, 443).handshake().rst(true).rst(true);
+    for (let i = 0; i < 10; i++) {
+      h.table.packet(pkt({ src: '10.0.0.5', dst: '10.0.0.6', sport: 3000 + i, dport: 53, proto: 'udp', payload: 'q' }), 10 + i);
+    }
+    h.table.flush();
+    h.table.flush();
+    for (const f of h.ended) onEnd(f.id);
+    expect(h.table.stats.flowsCreated).toBe(12);
+    expect(seen.size).toBe(12);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    // analyzers saw onEnd once, before onFlowEnd
+    for (const a of h.factory.analyzers.values()) expect(a.events.filter((e) => e.t === 'end')).toHaveLength(1);
+  });
+});
+
+describe('UDP and keys', () => {
+  it('UDP flows: counts, attach on the first 4 datagrams, delivery', () => {
+    const h = harness();
+    h.factory.decide = (_f, _d, bytes) => (bytes === 'third' ? { attach: true } : { attach: false });
+    const q = (payload: string, fromClient: boolean, ts: number): void =>
+      h.table.packet(
+        fromClient
+          ? pkt({ src: '10.0.0.1', dst: '8.8.8.8', sport: 40000, dport: 443, proto: 'udp', payload })
+          : pkt({ src: '8.8.8.8', dst: '10.0.0.1', sport: 443, dport: 40000, proto: 'udp', payload }),
+        ts,
+      );
+    q('first', true, 1);
+    q('second', false, 2);
+    q('third', true, 3);
+    q('fourth', false, 4);
+    h.table.flush();
+    const a = h.factory.analyzers.get(0)!;
+    expect(h.factory.dgramCalls.map((c) => c.bytes)).toEqual(['first', 'second', 'third']);
+    expect(a.events.map((e) => (e.t === 'dgram' ? [e.dir, e.bytes.toString()] : e.t))).toEqual([
+      [0, 'third'],
+      [1, 'fourth'],
+      'end',
+    ]);
+    const f = h.ended[0]!;
+    expect(f.transport).toBe('udp');
+    expect(f.clientPort).toBe(40000);
+    expect(f.packets).toEqual([2, 2]);
+    expect(f.bytes).toEqual([10, 12]);
+
+    const h2 = harness();
+    h2.factory.decide = () => ({ attach: false });
+    for (let i = 0; i < 10; i++) {
+      h2.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 999, dport: 53, proto: 'udp', payload: 'x' }), i);
+    }
+    expect(h2.factory.dgramCalls).toHaveLength(4);
+  });
+
+  it('UDP clientIsDir:1 swaps', () => {
+    const h = harness();
+    h.factory.decide = () => ({ attach: true, clientIsDir: 1 });
+    // provisional client: the higher port (10.0.0.2:60000); the datagram comes from the other side
+    h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 4433, dport: 60000, proto: 'udp', payload: 'hello' }), 1);
+    h.table.flush();
+    const f = h.ended[0]!;
+    expect(h.factory.dgramCalls[0]!.dir).toBe(1);
+    expect([f.clientIp, f.clientPort, f.clientBy, f.swapped]).toEqual(['10.0.0.1', 4433, 'hello', true]);
+    expect(f.packets).toEqual([1, 0]);
+    const e = h.factory.analyzers.get(0)!.events[0]!;
+    expect(e.t === 'dgram' && e.dir).toBe(0);
+  });
+
+  it('zones keep identical 5-tuples apart', () => {
+    const h = harness();
+    for (const zone of [0, 10, 20, 2 ** 40 + 10]) {
+      new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 1, 1, zone).handshake().c2s('z' + zone);
+    }
+    h.table.flush();
+    expect(h.ended).toHaveLength(4);
+    expect(h.ended.map((f) => f.packets[0])).toEqual([3, 3, 3, 3]);
+  });
+
+  it('IPv6 flows, and v4/v6 or TCP/UDP with the same ports stay apart', () => {
+    const h = harness();
+    new Conn(h, '2001:db8::1', '2001:db8::2', 40000, 443).handshake().c2s('six');
+    h.table.packet(pkt({ src: '2001:db8::1', dst: '2001:db8::2', sport: 40000, dport: 443, proto: 'udp', payload: 'u' }), 9);
+    new Conn(h, '0.0.0.0', '0.0.0.0', 40000, 443).handshake();
+    h.table.flush();
+    expect(h.ended.map((f) => [f.clientIp, f.serverIp, f.transport])).toEqual([
+      ['2001:db8::1', '2001:db8::2', 'tcp'],
+      ['2001:db8::1', '2001:db8::2', 'udp'],
+      ['0.0.0.0', '0.0.0.0', 'tcp'],
+    ]);
+  });
+
+  it('ignores non-TCP/UDP packets and bad offsets without throwing', () => {
+    const h = harness();
+    const p = pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2 });
+    p.proto = 1;
+    h.table.packet(p, 1);
+    const q = pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2 });
+    q.dstAddrOff = 1000;
+    h.table.packet(q, 2);
+    const r = pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2, payload: 'abc' });
+    r.payloadOff = 1000; // inconsistent payload offset: counted, not delivered
+    h.table.packet(r, 3);
+    h.table.flush();
+    expect(h.table.stats.nonFlowPackets).toBe(2);
+    expect(h.weirds.get('flow.bad_address_offset')).toBe(1);
+    expect(h.ended).toHaveLength(1);
+    expect(h.ended[0]!.bytes[1] + h.ended[0]!.bytes[0]).toBe(3);
+  });
+
+  it('an analyzer that throws is detached and counted', () => {
+    const h = harness();
+    const c = new Conn(h).handshake().c2s('a');
+    const a = h.factory.analyzers.get(0)!;
+    a.answer = () => {
+      throw new Error('boom');
+    };
+    c.c2s('b').c2s('c');
+    h.table.flush();
+    expect(a.text[0]).toBe('ab');
+    expect(h.weirds.get('flow.analyzer_error')).toBe(1);
+    expect(h.ended[0]!.issues).toContain('flow.analyzer_error');
+    expect(h.ended[0]!.bytes[0]).toBe(3);
+  });
+
+  it('RecAnalyzer sanity', () => {
+    expect(new RecAnalyzer(5).maxBytesPerDir).toBe(5);
+    expect(TCP_ACK | TCP_FIN | TCP_RST).toBe(0x15);
+  });
+});

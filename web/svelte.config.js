@@ -1,0 +1,2 @@
+/** Svelte compiler options for the dashboard (defaults: runes, external CSS). */
+export default {};
