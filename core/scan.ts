@@ -51,7 +51,7 @@ export class ScanSession {
     const pkt = newDecodedPacket();
     const weirds = this.weirds;
     this.table = new FlowTable({
-      factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, ...opts.dispatch }),
+      factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, weirds, ...opts.dispatch }),
       weirds,
       streamBytes: opts.streamBytes,
       maxFlows: opts.maxFlows,

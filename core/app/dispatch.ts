@@ -12,7 +12,8 @@ import { sniffSsh, SshAnalyzer } from '../ssh/analyzer.js';
 
 import { HttpAnalyzer, NdjsonRpcAnalyzer, sniffHttp, sniffNdjsonRpc } from '../mcp/index.js';
 import type { OnPayload } from '../mcp/index.js';
-import { sniffQuic, QuicAnalyzer } from '../quic/analyzer.js';
+import { looksLikeClientInitial, sniffQuic, QuicAnalyzer } from '../quic/analyzer.js';
+import type { Weirds } from '../util/weirds.js';
 import { DnsAnalyzer, looksLikeDns } from './dns.js';
 
 export interface DispatchOptions {
@@ -20,6 +21,7 @@ export interface DispatchOptions {
   onMcpPayload?: OnPayload;
   /** per-direction byte budget for HTTP/MCP flows (followed past the handshake budget) */
   httpBytesPerDir?: number;
+  weirds?: Weirds;
 }
 
 export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
@@ -34,7 +36,7 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       }
       if (sniffSsh(chunk)) {
         flow.app = 'ssh';
-        return { analyzer: new SshAnalyzer() };
+        return { analyzer: new SshAnalyzer(opts.weirds) };
       }
       if (sniffHttp(chunk)) {
         flow.app = 'http';
@@ -51,7 +53,9 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
     attachDatagram(flow: Flow, dir: Dir, payload: Uint8Array): AttachDatagram | null {
       if (sniffQuic(payload)) {
         flow.app = 'quic';
-        return { analyzer: new QuicAnalyzer(), clientIsDir: dir };
+        // one analyzer per flow keeps state simple; the client is the sender of a full-size client Initial
+        const a = new QuicAnalyzer(opts.weirds);
+        return looksLikeClientInitial(payload) ? { analyzer: a, clientIsDir: dir } : { analyzer: a };
       }
       if ((flow.serverPort === 53 || flow.clientPort === 53 || flow.serverPort === 5353) && looksLikeDns(payload)) {
         flow.app = 'dns';

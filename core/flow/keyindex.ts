@@ -40,16 +40,23 @@ function fmix(h: number): number {
 
 const TWO32 = 4294967296;
 
+/**
+ * Per-slot key record, one 64-byte stride so a probe touches one or two cache lines:
+ * word 0 hash, 1 proto | ipVersion << 8, 2 (portA << 16) | portB, 3..6 address A, 7..10 address B
+ * (IPv4 uses the first word only), 11 zone low 32 bits, 12 zone high bits.
+ */
+const STRIDE = 16;
+const K_HASH = 0;
+const K_META = 1;
+const K_PORTS = 2;
+const K_A = 3;
+const K_B = 7;
+const K_ZLO = 11;
+const K_ZHI = 12;
+
 export class FlowKeyIndex {
   private cap = 0;
-  /** 8 words per slot: A address words 0..3, B address words 0..3 (IPv4 uses word 0 only) */
-  private addr = new Int32Array(0);
-  /** (portA << 16) | portB */
-  private ports = new Int32Array(0);
-  /** proto | ipVersion << 8 */
-  private meta = new Int32Array(0);
-  private zone = new Float64Array(0);
-  private hashes = new Int32Array(0);
+  private keys = new Int32Array(0);
   /** slot + 1; 0 = empty */
   private table = new Int32Array(0);
   private mask = 0;
@@ -60,7 +67,8 @@ export class FlowKeyIndex {
   private sp = 0;
   private dp = 0;
   private pmeta = 0;
-  private pzone = 0;
+  private pzlo = 0;
+  private pzhi = 0;
   private phash = 0;
   /** after find(): 0 = packet source is endpoint A, 1 = it is endpoint B */
   side: 0 | 1 = 0;
@@ -83,12 +91,14 @@ export class FlowKeyIndex {
     let hs: number;
     let hd: number;
     if (alen === 4) {
-      s[0] = buf.readInt32BE(so);
-      d[0] = buf.readInt32BE(dof);
+      const a = buf.readInt32BE(so);
+      const b = buf.readInt32BE(dof);
+      s[0] = a;
+      d[0] = b;
       s[1] = s[2] = s[3] = 0;
       d[1] = d[2] = d[3] = 0;
-      hs = fmix(mix(sp, s[0]));
-      hd = fmix(mix(dp, d[0]));
+      hs = fmix(mix(sp, a));
+      hd = fmix(mix(dp, b));
     } else {
       for (let i = 0; i < 4; i++) {
         s[i] = buf.readInt32BE(so + 4 * i);
@@ -101,10 +111,9 @@ export class FlowKeyIndex {
     this.dp = dp;
     this.pmeta = (p.proto & 0xff) | (p.ipVersion << 8);
     const z = p.zone;
-    this.pzone = z;
-    const zlo = z | 0;
-    const zhi = Math.floor(z / TWO32) | 0;
-    this.phash = fmix(mix(mix(mix((hs + hd) | 0, this.pmeta), zlo), zhi));
+    this.pzlo = z | 0;
+    this.pzhi = Math.floor(z / TWO32) | 0;
+    this.phash = fmix(mix(mix(mix((hs + hd) | 0, this.pmeta), this.pzlo), this.pzhi));
     return true;
   }
 
@@ -112,14 +121,21 @@ export class FlowKeyIndex {
   find(): number {
     const mask = this.mask;
     const table = this.table;
+    const keys = this.keys;
     const h = this.phash;
     let i = h & mask;
     for (;;) {
       const e = table[i] ?? 0;
       if (e === 0) return -1;
       const slot = e - 1;
-      if (this.hashes[slot] === h && this.meta[slot] === this.pmeta && this.zone[slot] === this.pzone) {
-        const side = this.match(slot);
+      const b = slot * STRIDE;
+      if (
+        keys[b + K_HASH] === h &&
+        keys[b + K_META] === this.pmeta &&
+        keys[b + K_ZLO] === this.pzlo &&
+        keys[b + K_ZHI] === this.pzhi
+      ) {
+        const side = this.match(b);
         if (side >= 0) {
           this.side = side === 0 ? 0 : 1;
           return slot;
@@ -129,23 +145,24 @@ export class FlowKeyIndex {
     }
   }
 
-  private match(slot: number): number {
-    const a = this.addr;
-    const b = slot * 8;
+  private match(b: number): number {
+    const k = this.keys;
     const s = this.s;
     const d = this.d;
-    const pa = this.ports[slot] ?? 0;
+    const pa = k[b + K_PORTS] ?? 0;
+    const a = b + K_A;
+    const c = b + K_B;
     if (
       pa === ((this.sp << 16) | this.dp) &&
-      a[b] === s[0] && a[b + 1] === s[1] && a[b + 2] === s[2] && a[b + 3] === s[3] &&
-      a[b + 4] === d[0] && a[b + 5] === d[1] && a[b + 6] === d[2] && a[b + 7] === d[3]
+      k[a] === s[0] && k[a + 1] === s[1] && k[a + 2] === s[2] && k[a + 3] === s[3] &&
+      k[c] === d[0] && k[c + 1] === d[1] && k[c + 2] === d[2] && k[c + 3] === d[3]
     ) {
       return 0;
     }
     if (
       pa === ((this.dp << 16) | this.sp) &&
-      a[b] === d[0] && a[b + 1] === d[1] && a[b + 2] === d[2] && a[b + 3] === d[3] &&
-      a[b + 4] === s[0] && a[b + 5] === s[1] && a[b + 6] === s[2] && a[b + 7] === s[3]
+      k[a] === d[0] && k[a + 1] === d[1] && k[a + 2] === d[2] && k[a + 3] === d[3] &&
+      k[c] === s[0] && k[c + 1] === s[1] && k[c + 2] === s[2] && k[c + 3] === s[3]
     ) {
       return 1;
     }
@@ -154,20 +171,26 @@ export class FlowKeyIndex {
 
   /** Stores the loaded key in `slot` (packet source becomes endpoint A) and indexes it. */
   insert(slot: number): void {
-    const b = slot * 8;
-    this.addr.set(this.s, b);
-    this.addr.set(this.d, b + 4);
-    this.ports[slot] = (this.sp << 16) | this.dp;
-    this.meta[slot] = this.pmeta;
-    this.zone[slot] = this.pzone;
-    this.hashes[slot] = this.phash;
+    const b = slot * STRIDE;
+    const k = this.keys;
+    k[b + K_HASH] = this.phash;
+    k[b + K_META] = this.pmeta;
+    k[b + K_PORTS] = (this.sp << 16) | this.dp;
+    k.set(this.s, b + K_A);
+    k.set(this.d, b + K_B);
+    k[b + K_ZLO] = this.pzlo;
+    k[b + K_ZHI] = this.pzhi;
     this.place(slot);
     this.side = 0;
   }
 
+  private hashOf(slot: number): number {
+    return this.keys[slot * STRIDE + K_HASH] ?? 0;
+  }
+
   private place(slot: number): void {
     const mask = this.mask;
-    let i = (this.hashes[slot] ?? 0) & mask;
+    let i = this.hashOf(slot) & mask;
     while ((this.table[i] ?? 0) !== 0) i = (i + 1) & mask;
     this.table[i] = slot + 1;
   }
@@ -176,7 +199,7 @@ export class FlowKeyIndex {
   remove(slot: number): void {
     const mask = this.mask;
     const table = this.table;
-    let i = (this.hashes[slot] ?? 0) & mask;
+    let i = this.hashOf(slot) & mask;
     for (let n = 0; ; n++) {
       const e = table[i] ?? 0;
       if (e === 0 || n > mask) return; // not indexed
@@ -188,7 +211,7 @@ export class FlowKeyIndex {
       j = (j + 1) & mask;
       const e = table[j] ?? 0;
       if (e === 0) break;
-      const k = (this.hashes[e - 1] ?? 0) & mask;
+      const k = this.hashOf(e - 1) & mask;
       // move entry j into the hole at i unless its home k lies cyclically in (i, j]
       const inRange = i <= j ? k > i && k <= j : k > i || k <= j;
       if (!inRange) {
@@ -201,23 +224,10 @@ export class FlowKeyIndex {
 
   /** Grows key storage to `slotCap` slots and rebuilds the probe table (load factor <= 1/2). */
   grow(slotCap: number): void {
-    const old = this.cap;
-    if (slotCap <= old && this.table.length > 0) return;
-    const addr = new Int32Array(slotCap * 8);
-    addr.set(this.addr);
-    this.addr = addr;
-    const ports = new Int32Array(slotCap);
-    ports.set(this.ports);
-    this.ports = ports;
-    const meta = new Int32Array(slotCap);
-    meta.set(this.meta);
-    this.meta = meta;
-    const zone = new Float64Array(slotCap);
-    zone.set(this.zone);
-    this.zone = zone;
-    const hashes = new Int32Array(slotCap);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
+    if (slotCap <= this.cap && this.table.length > 0) return;
+    const keys = new Int32Array(slotCap * STRIDE);
+    keys.set(this.keys);
+    this.keys = keys;
     let tcap = 16;
     while (tcap < slotCap * 2) tcap *= 2;
     const oldTable = this.table;

@@ -95,6 +95,10 @@ class FlowState {
   finMask = 0;
   /** ended by FIN/RST; the slot only absorbs stray packets now */
   closed = false;
+  /** last activity (closed: time of closing) */
+  lastTs: number;
+  /** time at which the slot was last (re)positioned at the tail of its recency list */
+  posTs: number;
   constructor(
     public flow: Flow,
     readonly slot: number,
@@ -102,7 +106,11 @@ class FlowState {
     /** endpoint A (source of the first packet) is the client */
     public clientIsA: boolean,
     public streams: [TcpStream<FlowState>, TcpStream<FlowState>] | null,
-  ) {}
+    ts: number,
+  ) {
+    this.lastTs = ts;
+    this.posTs = ts;
+  }
   /** flow direction of a packet from side `side` */
   dirOf(side: 0 | 1): Dir {
     return (side === 0) === this.clientIsA ? 0 : 1;
@@ -135,10 +143,6 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
   private slots: (FlowState | null)[] = [];
-  /** last activity per slot (closed slots: time of closing) */
-  private lastTs = new Float64Array(0);
-  /** time at which the slot was last (re)positioned at the tail of its recency list */
-  private posTs = new Float64Array(0);
   private freeSlots: number[] = [];
   private slotCap = 0;
   private used = 0;
@@ -203,7 +207,7 @@ export class FlowTable implements StreamSink<FlowState> {
         }
         this.freeSlot(fs);
         fs = null;
-      } else if (tsMicros - (this.lastTs[slot] ?? 0) > (tcp ? this.tcpIdle : this.udpIdle)) {
+      } else if (tsMicros - fs.lastTs > (tcp ? this.tcpIdle : this.udpIdle)) {
         // idle past its timeout but not swept yet: the exact check happens here
         this.endFlow(fs, 'idle', false);
         fs = null;
@@ -220,12 +224,14 @@ export class FlowTable implements StreamSink<FlowState> {
     }
 
     const flow = fs.flow;
-    if (tsMicros > flow.lastTsMicros) flow.lastTsMicros = tsMicros;
-    if (tsMicros > (this.lastTs[slot] ?? 0)) this.lastTs[slot] = tsMicros;
-    // recency lists are updated lazily (at most once per TOUCH_GRANULARITY of capture time per flow)
-    if (tsMicros - (this.posTs[slot] ?? 0) >= TOUCH_GRANULARITY_MICROS) {
-      this.posTs[slot] = tsMicros;
-      this.lists.touch(slot);
+    if (tsMicros > fs.lastTs) {
+      fs.lastTs = tsMicros;
+      flow.lastTsMicros = tsMicros;
+      // recency lists are updated lazily (at most once per TOUCH_GRANULARITY of capture time per flow)
+      if (tsMicros - fs.posTs >= TOUCH_GRANULARITY_MICROS) {
+        fs.posTs = tsMicros;
+        this.lists.touch(slot);
+      }
     }
 
     const wireLen = p.wirePayloadLen > p.payloadLen ? p.wirePayloadLen : p.payloadLen;
@@ -522,7 +528,7 @@ export class FlowTable implements StreamSink<FlowState> {
       tls: null,
       ext: {},
     };
-    const fs = new FlowState(flow, slot, tcp, clientIsA, null);
+    const fs = new FlowState(flow, slot, tcp, clientIsA, null, ts);
     if (tcp) {
       fs.streams = [
         new TcpStream<FlowState>(fs, 0, this.streamBytes, this.maxOoo, this.maxOooSegs),
@@ -530,8 +536,6 @@ export class FlowTable implements StreamSink<FlowState> {
       ];
     }
     this.slots[slot] = fs;
-    this.lastTs[slot] = ts;
-    this.posTs[slot] = ts;
     this.index.insert(slot);
     this.lists.push(tcp ? LIST_TCP : LIST_UDP, slot);
     this.stats.flowsCreated++;
@@ -544,12 +548,6 @@ export class FlowTable implements StreamSink<FlowState> {
     if (cap <= this.slotCap) return;
     this.index.grow(cap);
     this.lists.grow(cap);
-    const ts = new Float64Array(cap);
-    ts.set(this.lastTs);
-    this.lastTs = ts;
-    const pos = new Float64Array(cap);
-    pos.set(this.posTs);
-    this.posTs = pos;
     while (this.slots.length < cap) this.slots.push(null);
     this.slotCap = cap;
   }
@@ -586,8 +584,8 @@ export class FlowTable implements StreamSink<FlowState> {
       fs.closed = true;
       this.lists.unlink(fs.slot);
       this.lists.push(LIST_CLOSED, fs.slot);
-      this.lastTs[fs.slot] = this.now;
-      this.posTs[fs.slot] = this.now;
+      fs.lastTs = this.now;
+      fs.posTs = this.now;
     } else {
       this.freeSlot(fs);
     }
@@ -615,7 +613,7 @@ export class FlowTable implements StreamSink<FlowState> {
     const t = lists.head(LIST_TCP);
     const u = lists.head(LIST_UDP);
     let victim = t;
-    if (victim < 0 || (u >= 0 && (this.posTs[u] ?? 0) < (this.posTs[t] ?? 0))) victim = u;
+    if (victim < 0 || (u >= 0 && (this.slots[u]?.posTs ?? 0) < (this.slots[t]?.posTs ?? 0))) victim = u;
     const fs = victim >= 0 ? this.slots[victim] : null;
     if (!fs) return;
     this.stats.flowsEvicted++;
@@ -631,8 +629,9 @@ export class FlowTable implements StreamSink<FlowState> {
     const lists = this.lists;
     for (;;) {
       const h = lists.head(LIST_CLOSED);
-      if (h < 0 || (this.lastTs[h] ?? 0) >= now - this.linger) break;
+      if (h < 0) break;
       const fs = this.slots[h];
+      if (fs && fs.lastTs >= now - this.linger) break;
       if (!fs) {
         lists.unlink(h);
         continue;
@@ -645,18 +644,18 @@ export class FlowTable implements StreamSink<FlowState> {
     const lists = this.lists;
     for (;;) {
       const h = lists.head(list);
-      if (h < 0 || (this.posTs[h] ?? 0) >= cutoff) return;
+      if (h < 0) return;
       const fs = this.slots[h];
       if (!fs) {
         lists.unlink(h);
         continue;
       }
-      const last = this.lastTs[h] ?? 0;
-      if (last < cutoff) {
+      if (fs.posTs >= cutoff) return;
+      if (fs.lastTs < cutoff) {
         this.endFlow(fs, 'idle', false);
       } else {
         // active since it was positioned: requeue at the tail (terminates: its position becomes >= cutoff)
-        this.posTs[h] = last;
+        fs.posTs = fs.lastTs;
         lists.touch(h);
       }
     }

@@ -135,7 +135,8 @@ export class HttpParser {
   end(ts: number): void {
     if (this.state === 'close') this.finish(true, ts);
     else if (this.state === 'len' || this.state.startsWith('chunk') || this.state === 'trailer') {
-      this.sink.onIssue('http.truncated_body');
+      // an event stream ends with the connection: only a cut buffered body is an anomaly
+      if (this.mode !== 'stream') this.sink.onIssue('http.truncated_body');
       this.finish(false, ts);
     } else if (this.state === 'head' && this.headLen > 0) this.sink.onIssue('http.truncated_head');
     this.state = 'dead';

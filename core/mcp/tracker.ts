@@ -229,8 +229,15 @@ export class RpcFlowTracker {
       if (pv !== null) info.protocolVersion = pv;
       this.markMcp('initialize-result');
     }
-    if (method === 'tools/call' && result['isError'] === true) info.toolErrors++;
-    const listName = method === 'tools/list' ? 'tools' : method === 'resources/list' ? 'resources' : method === 'prompts/list' ? 'prompts' : null;
+    // isError appears only in CallToolResult; an unpaired response (its request went over
+    // another flow, e.g. legacy HTTP+SSE) is recognised by that shape
+    if ((method === 'tools/call' || method === null) && result['isError'] === true) info.toolErrors++;
+    let listName = method === 'tools/list' ? 'tools' : method === 'resources/list' ? 'resources' : method === 'prompts/list' ? 'prompts' : null;
+    if (method === null) {
+      if (Array.isArray(result['tools'])) listName = 'tools';
+      else if (Array.isArray(result['resources'])) listName = 'resources';
+      else if (Array.isArray(result['prompts'])) listName = 'prompts';
+    }
     if (listName === null) return;
     const arr = result[listName];
     if (!Array.isArray(arr)) return;

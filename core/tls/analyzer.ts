@@ -78,6 +78,8 @@ class DirState {
   dead = false;
   /** after a gap: skip chunks until one starts with a plausible record header */
   resync = false;
+  /** before the first record: skip chunks until one starts with a handshake record */
+  seek = false;
   ccs = false;
   // partial record
   hdr = new Uint8Array(5);
@@ -121,11 +123,25 @@ export class TlsAnalyzer implements StreamAnalyzer {
   private flow: Flow | null = null;
   private tls: TlsInfo = newTlsInfo();
 
+  /**
+   * `seekHandshake`: skip leading chunks of each direction until one starts with a TLS
+   * handshake record (TLS tunnelled after a SOCKS or HTTP CONNECT preamble).
+   */
+  constructor(opts: { seekHandshake?: boolean } = {}) {
+    if (opts.seekHandshake === true) {
+      for (const st of this.dirs) st.seek = true;
+    }
+  }
+
   onData(flow: Flow, dir: Dir, chunk: Uint8Array, _tsMicros: number): Want {
     this.bind(flow);
     if (this.done) return Want.DoneFlow;
     const st = this.dirs[dir];
     if (st.dead) return this.deadWant();
+    if (st.seek) {
+      if (sniffTls(chunk) === null) return Want.More;
+      st.seek = false;
+    }
     if (st.resync) {
       if (!this.plausibleStart(chunk)) return Want.More;
       st.resync = false;

@@ -17,7 +17,7 @@ capture() { # name mode port
   unshare -n bash -c "
     set -e
     ip link set lo up
-    tcpdump -i lo -s 0 -U --immediate-mode -w '$file' 'tcp port $port' 2>/dev/null &
+    tcpdump -Z root -i lo -s 0 -U --immediate-mode -w '$file' 'tcp port $port' 2>/dev/null &
     td=\$!
     sleep 1
     if [ '$mode' = stdio ]; then

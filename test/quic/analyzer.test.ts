@@ -15,7 +15,7 @@ const CH = hex(A2_PAYLOAD_PREFIX).subarray(4); // after CRYPTO frame type, offse
 const SH = hex(A3_PAYLOAD).subarray(9); // after ACK (02 00 00 00 00) and CRYPTO header (06 00 40 5a)
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 /** A HelloRetryRequest selecting secp256r1 (RFC 8446 §4.1.4). */
-const HRR = hex(`020000${'3a'}0303${HRR_RANDOM}00130100` + '0012' + '002b00020304' + '003300020017' + '000000'.slice(0, 0)).subarray(0);
+const HRR = hex(`02000034 0303 ${HRR_RANDOM} 00 1301 00 000c 002b00020304 003300020017`);
 
 function cryptoFrame(offset: number, data: Uint8Array): Uint8Array {
   return concat(hex('06'), varint(offset), varint(data.length), data);
@@ -43,7 +43,7 @@ function initial(o: InitialOpts): Uint8Array {
   const ver = new Uint8Array(4);
   new DataView(ver.buffer).setUint32(0, params.version);
   const header = concat(Uint8Array.of(first), ver, Uint8Array.of(o.dcid.length), o.dcid, Uint8Array.of(o.scid.length), o.scid,
-    ...(o.side === 'client' || true ? [varint(token.length), token] : []), varint(2 + payload.length + 16), Uint8Array.of(o.pn >> 8, o.pn & 0xff));
+    varint(token.length), token, varint(2 + payload.length + 16), Uint8Array.of(o.pn >> 8, o.pn & 0xff));
   return protectLong(keys, header, o.pn, 2, payload);
 }
 
