@@ -15,6 +15,7 @@ import type { OnPayload } from '../mcp/index.js';
 import { looksLikeClientInitial, sniffQuic, QuicAnalyzer } from '../quic/analyzer.js';
 import type { Weirds } from '../util/weirds.js';
 import { DnsAnalyzer, looksLikeDns } from './dns.js';
+import { SocksAnalyzer, sniffSocks } from './socks.js';
 
 export interface DispatchOptions {
   /** in-memory view of MCP argument/result values for sensitivity detectors (never stored) */
@@ -25,7 +26,7 @@ export interface DispatchOptions {
 }
 
 export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
-  return {
+  const factory: AppFactory = {
     attachStream(flow: Flow, dir: Dir, chunk: Uint8Array): AttachStream | null {
       const tls = sniffTls(chunk);
       if (tls !== null) {
@@ -48,6 +49,11 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
         flow.app = 'mcp';
         return { analyzer: new NdjsonRpcAnalyzer({ onPayload: opts.onMcpPayload, maxBytesPerDir: opts.httpBytesPerDir }) };
       }
+      const socks = sniffSocks(chunk);
+      if (socks !== null) {
+        // the proxied stream is analysed by whatever follows the SOCKS handshake
+        return { analyzer: new SocksAnalyzer(socks, (f, d, c) => factory.attachStream(f, d, c)?.analyzer ?? null), clientIsDir: dir };
+      }
       return null;
     },
     attachDatagram(flow: Flow, dir: Dir, payload: Uint8Array): AttachDatagram | null {
@@ -64,4 +70,5 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       return null;
     },
   };
+  return factory;
 }

@@ -10,9 +10,14 @@
  * a client message from the side taken as server swaps the orientation ('hello') unless a SYN
  * fixed it.
  *
- * Memory is bounded: at most maxFlows slots (live flows plus briefly kept closed-connection
- * entries that absorb the final ACKs), out-of-order bytes and segments per direction, and the
- * reassembly budget per direction.
+ * Ending is two-phase for FIN/RST: the connection is closed at once (buffered stream data handed
+ * over, analyzer.onEnd, reassembly state freed), but the flow record keeps counting the stray
+ * packets that follow on the same 5-tuple (final ACKs, retransmitted FIN/data, repeated RSTs,
+ * as Wireshark's conversation statistics count them) for a linger period; onFlowEnd follows
+ * when the linger expires, a new SYN reuses the 5-tuple, the slot is needed, or the capture ends.
+ *
+ * Memory is bounded: at most maxFlows slots (live and lingering flows), out-of-order bytes and
+ * segments per direction, and the reassembly budget per direction.
  */
 import type { DecodedPacket } from '../net/packet.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, formatAddr } from '../net/packet.js';
@@ -47,7 +52,7 @@ export interface FlowTableOptions {
   tcpIdleTimeoutMicros?: number;
   /** default 60 s */
   udpIdleTimeoutMicros?: number;
-  /** how long a connection closed by FIN/RST keeps absorbing stray packets (final ACK, retransmitted FIN), default 30 s */
+  /** how long after its last packet a connection closed by FIN/RST keeps counting stray packets (final ACK, retransmitted FIN) before onFlowEnd, default 30 s */
   closedLingerMicros?: number;
   /** called exactly once per flow when it ends, after analyzer.onEnd */
   onFlowEnd: (flow: Flow) => void;
@@ -57,7 +62,7 @@ export interface FlowTableStats {
   flowsCreated: number;
   flowsEvicted: number;
   flowsEnded: number;
-  /** live flows now */
+  /** flows in the table now (not yet passed to onFlowEnd) */
   live: number;
   /** highest number of live flows at once */
   peakLive: number;
@@ -65,7 +70,7 @@ export interface FlowTableStats {
   packets: number;
   /** packets that are not TCP/UDP over IP (not counted in any flow) */
   nonFlowPackets: number;
-  /** stray packets of a connection already closed by FIN/RST (final ACKs etc.), not counted in flows */
+  /** packets counted in a flow after its connection closed by FIN/RST (final ACKs etc.) */
   afterClose: number;
 }
 
@@ -93,9 +98,9 @@ class FlowState {
   flowDone = false;
   sawSyn = false;
   finMask = 0;
-  /** ended by FIN/RST; the slot only absorbs stray packets now */
+  /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
   closed = false;
-  /** last activity (closed: time of closing) */
+  /** last activity */
   lastTs: number;
   /** time at which the slot was last (re)positioned at the tail of its recency list */
   posTs: number;
@@ -201,19 +206,19 @@ export class FlowTable implements StreamSink<FlowState> {
     let fs: FlowState | null = slot >= 0 ? (this.slots[slot] ?? null) : null;
     if (fs !== null) {
       if (fs.closed) {
-        if (!synOnly) {
+        if (synOnly || tsMicros - fs.lastTs > this.linger) {
+          this.endFlow(fs, 'capture-end'); // keeps its 'fin' / 'rst'
+          fs = null;
+        } else {
           this.stats.afterClose++;
-          return;
         }
-        this.freeSlot(fs);
-        fs = null;
       } else if (tsMicros - fs.lastTs > (tcp ? this.tcpIdle : this.udpIdle)) {
         // idle past its timeout but not swept yet: the exact check happens here
-        this.endFlow(fs, 'idle', false);
+        this.endFlow(fs, 'idle');
         fs = null;
       } else if (synOnly && this.isPortReuse(fs, side, p.seq)) {
         this.weirds.add('tcp.port_reuse');
-        this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle', false);
+        this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle');
         fs = null;
       }
     }
@@ -280,15 +285,16 @@ export class FlowTable implements StreamSink<FlowState> {
         st.segment(this, seq, data, wireLen);
       }
     }
+    if (fs.closed) return;
     if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
       st.markFin((seq + wireLen) >>> 0);
       fs.finMask |= side === 0 ? 1 : 2;
       if (fs.finMask === 3) {
-        this.endFlow(fs, 'fin', true);
+        this.closeFlow(fs, 'fin');
         return;
       }
     }
-    if ((flags & TCP_RST) !== 0) this.endFlow(fs, 'rst', true);
+    if ((flags & TCP_RST) !== 0) this.closeFlow(fs, 'rst');
   }
 
   private udpPacket(fs: FlowState, side: 0 | 1, p: DecodedPacket, wireLen: number): void {
@@ -553,10 +559,12 @@ export class FlowTable implements StreamSink<FlowState> {
   }
 
   /**
-   * Ends a flow: hands over buffered stream data (holes as gaps), analyzer.onEnd, onFlowEnd, then
-   * frees its state. Connections closed by FIN/RST keep their slot for a linger period.
+   * Closes a connection: hands over buffered stream data (holes as gaps), analyzer.onEnd, frees
+   * reassembly state. The flow stays in the table (counting only) until endFlow.
    */
-  private endFlow(fs: FlowState, reason: EndReason, keepClosed: boolean): void {
+  private closeFlow(fs: FlowState, reason: EndReason): void {
+    if (fs.closed) return;
+    fs.closed = true;
     const flow = fs.flow;
     flow.endReason = reason;
     const streams = fs.streams;
@@ -576,20 +584,23 @@ export class FlowTable implements StreamSink<FlowState> {
     }
     fs.analyzer = null;
     fs.dgram = null;
-    if (streams !== null) for (const t of streams) t.release();
-    fs.streams = null;
-    this.stats.live--;
-    this.stats.flowsEnded++;
-    if (keepClosed && this.linger > 0) {
-      fs.closed = true;
+    fs.flowDone = true;
+    if (streams !== null) for (const t of streams) this.stopStream(t);
+    if (reason === 'fin' || reason === 'rst') {
       this.lists.unlink(fs.slot);
       this.lists.push(LIST_CLOSED, fs.slot);
-      fs.lastTs = this.now;
-      fs.posTs = this.now;
-    } else {
-      this.freeSlot(fs);
+      fs.posTs = fs.lastTs;
     }
-    this.onFlowEnd(flow);
+  }
+
+  /** Ends a flow: closes it if still open (with `reason`), then onFlowEnd, then frees the slot. */
+  private endFlow(fs: FlowState, reason: EndReason): void {
+    this.closeFlow(fs, reason);
+    fs.streams = null;
+    this.freeSlot(fs);
+    this.stats.live--;
+    this.stats.flowsEnded++;
+    this.onFlowEnd(fs.flow);
   }
 
   private freeSlot(fs: FlowState): void {
@@ -607,7 +618,8 @@ export class FlowTable implements StreamSink<FlowState> {
     const closed = lists.head(LIST_CLOSED);
     if (closed >= 0) {
       const fs = this.slots[closed];
-      if (fs) this.freeSlot(fs);
+      if (fs) this.endFlow(fs, 'evicted'); // keeps its 'fin' / 'rst'
+      else lists.unlink(closed);
       return;
     }
     const t = lists.head(LIST_TCP);
@@ -618,7 +630,7 @@ export class FlowTable implements StreamSink<FlowState> {
     if (!fs) return;
     this.stats.flowsEvicted++;
     this.weirds.add('flow.evicted');
-    this.endFlow(fs, 'evicted', false);
+    this.endFlow(fs, 'evicted');
   }
 
   /** Ends flows idle longer than their timeout, oldest first; cost proportional to what expires. */
@@ -626,18 +638,7 @@ export class FlowTable implements StreamSink<FlowState> {
     const now = this.now;
     this.expire(LIST_TCP, now - this.tcpIdle);
     this.expire(LIST_UDP, now - this.udpIdle);
-    const lists = this.lists;
-    for (;;) {
-      const h = lists.head(LIST_CLOSED);
-      if (h < 0) break;
-      const fs = this.slots[h];
-      if (fs && fs.lastTs >= now - this.linger) break;
-      if (!fs) {
-        lists.unlink(h);
-        continue;
-      }
-      this.freeSlot(fs);
-    }
+    this.expire(LIST_CLOSED, now - this.linger);
   }
 
   private expire(list: number, cutoff: number): void {
@@ -652,7 +653,7 @@ export class FlowTable implements StreamSink<FlowState> {
       }
       if (fs.posTs >= cutoff) return;
       if (fs.lastTs < cutoff) {
-        this.endFlow(fs, 'idle', false);
+        this.endFlow(fs, 'idle'); // a closed flow keeps its 'fin' / 'rst'
       } else {
         // active since it was positioned: requeue at the tail (terminates: its position becomes >= cutoff)
         fs.posTs = fs.lastTs;
@@ -661,12 +662,11 @@ export class FlowTable implements StreamSink<FlowState> {
     }
   }
 
-  /** End of capture: ends every live flow ('capture-end') in creation order and empties the table. */
+  /** End of capture: ends every flow in the table in creation order ('capture-end' unless closed by FIN/RST). */
   flush(): void {
     const live: FlowState[] = [];
-    for (const fs of this.slots) if (fs !== null && !fs.closed) live.push(fs);
+    for (const fs of this.slots) if (fs !== null) live.push(fs);
     live.sort((x, y) => x.flow.id - y.flow.id);
-    for (const fs of live) this.endFlow(fs, 'capture-end', false);
-    for (const fs of this.slots) if (fs !== null) this.freeSlot(fs);
+    for (const fs of live) this.endFlow(fs, 'capture-end');
   }
 }

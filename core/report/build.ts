@@ -92,6 +92,8 @@ export function flowToReport(flow: Flow): FlowReport {
   if (flow.tunnelId >= 0) r.tunnelId = flow.tunnelId;
   const ssh = flow.ext['ssh'] as SshInfo | undefined;
   if (ssh) r['ssh'] = ssh;
+  if (flow.ext['socks']) r['socks'] = flow.ext['socks'];
+  if (flow.ext['quic']) r['quic'] = flow.ext['quic'];
   return r;
 }
 

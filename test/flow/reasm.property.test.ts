@@ -59,6 +59,7 @@ describe('reassembly properties', () => {
         for (const [s, e] of segs) c.c2sAt(base, s, text.slice(s, e));
         c.c2sAt(base, text.length, '', undefined, 0x11); // FIN|ACK after the last byte
         c.fin(false);
+        h.table.flush();
         const f = h.ended[0]!;
         expect(f.endReason).toBe('fin');
         const got = h.factory.analyzers.get(0)!.text[0];

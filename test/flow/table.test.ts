@@ -193,9 +193,13 @@ describe('TCP reassembly', () => {
     c.c2sAt(base, 8, 'cccc'); // 'bbbb' lost
     c.c2sAt(base, 16, '', undefined, TCP_FIN | TCP_ACK); // FIN at 16: 'dddd' lost too
     c.s2c('', TCP_FIN | TCP_ACK);
+    const a = h.factory.analyzers.get(0)!;
+    // the analyzer is finished at once; the flow record is reported after the linger
+    expect(a.events.at(-1)?.t).toBe('end');
+    expect(h.ended).toHaveLength(0);
+    h.table.flush();
     const f = h.ended[0]!;
     expect(f.endReason).toBe('fin');
-    const a = h.factory.analyzers.get(0)!;
     expect(a.text[0]).toBe('aaaa????cccc????');
     expect(a.events.filter((e) => e.t === 'gap').map((e) => (e.t === 'gap' ? e.len : 0))).toEqual([4, 4]);
     expect(a.events.at(-1)?.t).toBe('end');
@@ -307,23 +311,45 @@ describe('TCP reassembly', () => {
 });
 
 describe('flow ends', () => {
-  it('ends on FIN both ways, absorbs the final ACK, and a new SYN starts a new flow', () => {
+  it('closes on FIN both ways, counts stray packets until the linger ends, a new SYN starts a new flow', () => {
     const h = harness();
     const c = new Conn(h).handshake().c2s('hi').fin(true).fin(false);
-    expect(h.ended).toHaveLength(1);
-    expect(h.ended[0]!.endReason).toBe('fin');
-    expect(h.table.stats.live).toBe(0);
-    c.ack(true); // final ACK of the close
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.events.at(-1)?.t).toBe('end');
+    expect(h.ended).toHaveLength(0);
+    c.ack(true); // final ACK of the close: still counted in the flow
     expect(h.table.stats.afterClose).toBe(1);
     expect(h.table.stats.flowsCreated).toBe(1);
     const c2 = new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 77777, 88888);
     c2.handshake().c2s('again');
+    expect(h.ended.map((f) => [f.id, f.endReason, f.packets[0], f.packets[1]])).toEqual([[0, 'fin', 5, 2]]);
     expect(h.table.stats.flowsCreated).toBe(2);
     h.table.flush();
     expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([
       [0, 'fin'],
       [1, 'capture-end'],
     ]);
+    expect(a.events.filter((e) => e.t === 'end')).toHaveLength(1);
+  });
+
+  it('a closed flow is reported once the linger expires; later packets start a new flow', () => {
+    const h = harness({ closedLingerMicros: 5_000_000 });
+    const c = new Conn(h).handshake().c2s('x').rst(false);
+    expect(h.ended).toHaveLength(0);
+    c.ts += 2_000_000;
+    c.rst(false); // repeated RST: counted
+    c.ts += 6_000_000;
+    h.table.packet(pkt({ src: '10.7.7.7', dst: '10.0.0.2', sport: 1, dport: 2, proto: 'udp', payload: 'x' }), c.ts);
+    expect(h.ended.map((f) => [f.endReason, f.packets[1]])).toEqual([['rst', 3]]);
+    c.ts += 1000;
+    c.c2s('late');
+    h.table.flush();
+    expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([
+      [0, 'rst'],
+      [1, 'capture-end'],
+      [2, 'capture-end'],
+    ]);
+    expect(h.ended[2]!.issues).toContain('tcp.midstream');
   });
 
   it('ends on RST and delivers what was buffered first', () => {
@@ -333,6 +359,7 @@ describe('flow ends', () => {
     c.c2sAt(base, 0, 'ab');
     c.c2sAt(base, 4, 'ef');
     c.rst(false);
+    h.table.flush();
     const f = h.ended[0]!;
     expect(f.endReason).toBe('rst');
     expect(h.factory.analyzers.get(0)!.text[0]).toBe('ab??ef');
@@ -342,7 +369,7 @@ describe('flow ends', () => {
     const h = harness();
     new Conn(h).handshake().c2s('x').fin(true);
     new Conn(h, '10.0.0.1', '10.0.0.2', 40000, 443, 99999, 1).handshake();
-    expect(h.ended.map((f) => f.endReason)).toEqual(['fin']);
+    expect(h.ended.map((f) => [f.id, f.endReason])).toEqual([[0, 'fin']]);
     expect(h.table.stats.flowsCreated).toBe(2);
   });
 

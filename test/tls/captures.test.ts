@@ -6,13 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TlsAnalyzer } from '../../core/tls/analyzer.js';
 import { classifyTls } from '../../core/tls/classify.js';
-import { Want } from '../../core/flow/types.js';
-import type { Flow } from '../../core/flow/types.js';
 import { hex4 } from '../../core/tls/groups.js';
-import { tcpConnections, type TcpConn } from './pcap-walk.js';
-import { fakeFlow } from './helpers.js';
+import { tcpConnections } from './pcap-walk.js';
+import { replay } from './replay.js';
 
 const PUB = path.resolve(__dirname, '../../../shared/captures/public');
 
@@ -27,23 +24,6 @@ interface ExpFlow {
   negotiated: { class: string; codepoint: string | null; mechanism: string | null; resumption?: string };
   hello_retry_request: boolean;
   cipher_suite: string | null;
-}
-
-export function replay(conn: TcpConn, swap = false, seek = false): Flow {
-  const flow = fakeFlow();
-  const a = new TlsAnalyzer({ seekHandshake: seek });
-  const doneDir = [false, false];
-  let doneAll = false;
-  for (const ev of conn.events) {
-    if (doneAll) break;
-    const dir = (swap ? 1 - ev.dir : ev.dir) as 0 | 1;
-    if (doneDir[dir]) continue;
-    const w = a.onData(flow, dir, ev.data, 0);
-    if (w === Want.DoneFlow) doneAll = true;
-    else if (w === Want.DoneDir) doneDir[dir] = true;
-  }
-  a.onEnd(flow);
-  return flow;
 }
 
 const files = readdirSync(path.join(PUB, 'expected')).filter((f) => f.endsWith('.json'));
