@@ -3,7 +3,7 @@
  * baseline lookup with a string key built per packet in a Map. Run:
  *   npx tsc --outDir /tmp/flowbench --rootDir . --module nodenext --moduleResolution nodenext \
  *     --target es2022 --strict --types node --skipLibCheck test/flow/bench-table.ts
- *   node /tmp/flowbench/test/flow/bench-table.js
+ *   node /tmp/flowbench/test/flow/bench-table.js [all|count|analyze] [rr|window]
  */
 import { FlowTable } from '../../core/flow/table.js';
 import { Want } from '../../core/flow/types.js';
@@ -36,10 +36,25 @@ p.srcAddrOff = 0;
 p.dstAddrOff = 4;
 p.payloadOff = 8;
 
-/** interleaves flows: packet k belongs to flow (k mod FLOWS), round k / FLOWS */
+/**
+ * Packet k of the run. 'rr' (worst case for caches): flows interleaved round-robin, packet k
+ * belongs to flow k mod FLOWS. 'window': flows progress in waves of WINDOW concurrently active
+ * flows (closer to real captures).
+ */
+const WINDOW = 500;
+let pattern: 'rr' | 'window' = 'rr';
 function fill(k: number): number {
-  const i = k % FLOWS;
-  const round = Math.floor(k / FLOWS);
+  let i: number;
+  let round: number;
+  if (pattern === 'rr') {
+    i = k % FLOWS;
+    round = Math.floor(k / FLOWS);
+  } else {
+    const w = Math.floor(k / (WINDOW * PER_FLOW));
+    const r = k - w * WINDOW * PER_FLOW;
+    i = w * WINDOW + (r % WINDOW);
+    round = Math.floor(r / WINDOW);
+  }
   const d = round % 2 === 0 ? 0 : 1;
   p.buf = frames[2 * i + d]!;
   const cport = 20000 + (i % 40000);
@@ -115,6 +130,7 @@ function runStringMap(): number {
   return performance.now() - t0;
 }
 
+if (process.argv[3] === 'window') pattern = 'window';
 const only = process.argv[2];
 if (only === 'count' || only === 'analyze') {
   for (let rep = 0; rep < 5; rep++) console.log(only, runTable(only === 'analyze').ms.toFixed(0), 'ms');

@@ -1,0 +1,106 @@
+/** Tables (groups / versions) and classifyTls edge cases. */
+import { describe, expect, it } from 'vitest';
+import { groupClass, groupName, isGrease } from '../../core/tls/groups.js';
+import { cipherSuiteName, suiteKex, versionName, signatureSchemeName } from '../../core/tls/suites.js';
+import { classifyTls } from '../../core/tls/classify.js';
+import { decodeClientHello, decodeServerHello } from '../../core/tls/hello.js';
+import { newTlsInfo } from '../../core/tls/types.js';
+import type { TlsInfo } from '../../core/tls/types.js';
+import { clientHelloBody, ext, fill, groups, keyShares, selectedVersion, serverHelloBody, serverKeyShare, u16 } from './helpers.js';
+
+function info(chExts: number[][], shExts: number[][] | null, suite = 0x1301): TlsInfo {
+  const tls = newTlsInfo();
+  const c = decodeClientHello(Uint8Array.from(clientHelloBody({ exts: chExts })), 0x0303);
+  tls.clientHello = c.ok ? c.value : null;
+  if (shExts !== null) {
+    const s = decodeServerHello(Uint8Array.from(serverHelloBody({ suite, exts: shExts })));
+    tls.serverHello = s.ok ? s.value : null;
+  }
+  return tls;
+}
+
+describe('tables', () => {
+  it('GREASE (RFC 8701)', () => {
+    for (let i = 0; i < 16; i++) expect(isGrease(i * 0x1010 + 0x0a0a)).toBe(true);
+    expect(isGrease(0x0a1a)).toBe(false);
+    expect(isGrease(0x001d)).toBe(false);
+    expect(isGrease(0x0b0b)).toBe(false);
+  });
+  it('group names and classes', () => {
+    expect(groupName(0x11ec)).toBe('X25519MLKEM768');
+    expect(groupName(0x6399)).toBe('X25519Kyber768Draft00');
+    expect(groupName(0x2f3a)).toBe('unknown-0x2f3a');
+    expect(groupClass(0x2f3a)).toBe('unknown');
+    expect(groupClass(0x0201)).toBe('pq');
+    expect(groupClass(0x11eb)).toBe('hybrid');
+    expect(groupClass(0x0100)).toBe('classical');
+    expect(groupClass(0xfe31)).toBe('unknown');
+    expect(groupClass(0xfe31, 1216)).toBe('hybrid');
+    expect(groupClass(0xfe31, 1000)).toBe('unknown');
+  });
+  it('versions, suites, signature schemes', () => {
+    expect(versionName(0x0304)).toBe('TLS 1.3');
+    expect(versionName(0x7f13)).toBe('TLS 1.3 (draft 19)');
+    expect(versionName(0xfb1a)).toBe('TLS 1.3 (experimental 0xfb1a)');
+    expect(versionName(0x0002)).toBe('SSL 2.0');
+    expect(versionName(0x1234)).toBe('unknown-0x1234');
+    expect(cipherSuiteName(0x0088)).toBe('TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA');
+    expect(suiteKex(0x0005)).toBe('rsa');
+    expect(suiteKex(0x0088)).toBe('dhe');
+    expect(suiteKex(0xc02f)).toBe('ecdhe');
+    expect(suiteKex(0xc00e)).toBe('ecdh');
+    expect(suiteKex(0x1302)).toBe('tls13');
+    expect(signatureSchemeName(0x0905)).toBe('mldsa65');
+  });
+});
+
+describe('classifyTls', () => {
+  it('null / empty', () => {
+    expect(classifyTls(null)).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'no-handshake' });
+  });
+  it('hybrid offered, hybrid negotiated', () => {
+    const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)]])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 1120)]));
+    expect(k).toMatchObject({ offered: 'hybrid', offeredKeyShare: 'hybrid', negotiated: 'hybrid', group: 'X25519MLKEM768', codepoint: 0x11ec, shareValidation: 'ok' });
+  });
+  it('client share length mismatch: no hybrid credit', () => {
+    const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1000)], [0x001d, fill(32)]])], null));
+    expect(k.shareValidation).toBe('length-mismatch');
+    expect(k.offered).toBe('classical');
+    expect(k.offeredKeyShare).toBe('classical');
+    expect(k.reason).toBe('no-server-hello');
+    expect(k.handshake).toBe('incomplete');
+  });
+  it('server share length mismatch → unknown', () => {
+    const k = classifyTls(info([groups([0x11ec])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 32)]));
+    expect(k).toMatchObject({ negotiated: 'unknown', reason: 'unknown-group', shareValidation: 'length-mismatch' });
+  });
+  it('GREASE-only key share and GREASE groups are ignored', () => {
+    const k = classifyTls(info([groups([0x0a0a]), keyShares([[0x0a0a, [0]]])], null));
+    expect(k.offered).toBe('classical'); // no real groups at all: TLS ≤ 1.2-style client
+    expect(k.offeredKeyShare).toBeNull();
+    expect(k.offeredGroups).toEqual([]);
+  });
+  it('unknown private codepoint is never PQ', () => {
+    const k = classifyTls(info([groups([0x2f3a])], [selectedVersion(0x0304), serverKeyShare(0x2f3a, 900)]));
+    expect(k).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'unknown-group', group: 'unknown-0x2f3a' });
+  });
+  it('TLS 1.3 psk_ke resumption without key share', () => {
+    const k = classifyTls(info([groups([0x001d])], [selectedVersion(0x0304), ext(41, u16(0))]));
+    expect(k).toMatchObject({ negotiated: 'unknown', reason: 'resumed', resumption: 'tls13-psk_ke', mechanism: 'resumed (key exchange not in this flow)' });
+    const linked = classifyTls(info([groups([0x001d])], [selectedVersion(0x0304), ext(41, u16(0))]), { resumedFrom: { negotiated: 'hybrid', group: 'X25519MLKEM768', codepoint: 0x11ec } });
+    expect(linked).toMatchObject({ negotiated: 'hybrid', group: 'X25519MLKEM768', reason: 'resumed' });
+  });
+  it('TLS 1.3 psk_dhe_ke', () => {
+    const k = classifyTls(info([groups([0x001d])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32), ext(41, u16(0))]));
+    expect(k).toMatchObject({ negotiated: 'classical', resumption: 'tls13-psk_dhe_ke', mechanism: 'key_share' });
+  });
+  it('TLS 1.2 RSA key transport', () => {
+    const k = classifyTls(info([], [], 0x0035));
+    expect(k).toMatchObject({ offered: 'classical', negotiated: 'classical', group: 'rsa', mechanism: 'RSA key transport', version: 'TLS 1.2' });
+  });
+  it('decode errors without a ServerHello', () => {
+    const tls = newTlsInfo();
+    tls.errors.push('tls.bad_record_header');
+    expect(classifyTls(tls).reason).toBe('decode-error');
+  });
+});
