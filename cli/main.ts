@@ -23,14 +23,22 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
+export const FORMATS = ['table', 'json'] as const;
+
+function collectFormat(v: string, prev: string[]): string[] {
+  if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${v}'`);
+  return [...prev, v];
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('hndl-scan')
+    .enablePositionalOptions()
     .description('Find traffic that can be recorded now and decrypted once a quantum computer exists (Harvest Now, Decrypt Later).')
     .version(TOOL_VERSION, '-V, --version')
     .argument('[inputs...]', 'capture files (pcap, pcapng, gzip of either) or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format; repeatable, each paired with the --out after it').choices(['table', 'json']).argParser(collect).default([]))
+    .option('-f, --format <format>', `output format (${FORMATS.join('|')}); repeatable, each paired with the --out after it`, collectFormat, [])
     .option('-o, --out <file>', 'write the report to FILE (repeatable, pairs with --format)', collect, [])
     .option('--db <path>', 'store the scan in this DuckDB file')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level').choices(['none', 'low', 'medium', 'high', 'critical']).default('high'))

@@ -16,6 +16,8 @@ import { createAppFactory } from './app/dispatch.js';
 import type { DispatchOptions } from './app/dispatch.js';
 import { Weirds } from './util/weirds.js';
 import { flowToReport, summarize } from './report/build.js';
+import { resumptionKeys } from './tls/classify.js';
+import type { KexClass } from './tls/types.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -37,6 +39,9 @@ export interface ScanOptions {
   dispatch?: DispatchOptions;
 }
 
+/** at most this many sessions / resumed flows are remembered for resumption linking */
+const MAX_LINKS = 200_000;
+
 export class ScanSession {
   readonly weirds = new Weirds();
   readonly flows: FlowReport[] = [];
@@ -46,6 +51,10 @@ export class ScanSession {
   private readonly sink: PacketSink;
   private packets = 0;
   private flowsEvicted = 0;
+  /** session id / ticket → the full handshake that established it (for resumption linking) */
+  private readonly sessions = new Map<string, { negotiated: KexClass; group: string | null; codepoint: number | null; flowId: number }>();
+  /** resumed flows waiting to be linked at the end of the scan */
+  private readonly resumed: { flow: Flow; index: number; offers: string[] }[] = [];
 
   constructor(private readonly opts: ScanOptions = {}) {
     const pkt = newDecodedPacket();
@@ -68,8 +77,42 @@ export class ScanSession {
   private endFlow(flow: Flow): void {
     this.opts.onEngineFlow?.(flow);
     const r = flowToReport(flow);
+    if (flow.tls) this.noteSession(flow, r.kex.negotiated, r.kex.group, r.tls?.selectedGroup ?? null, r.kex.reason ?? null);
     this.flows.push(r);
     this.opts.onFlow?.(r);
+  }
+
+  /**
+   * Resumption linking: a TLS 1.2 abbreviated handshake or TLS 1.3 psk_ke resumption inherits the
+   * key exchange of the full handshake that issued its session id / ticket, when that handshake is
+   * in the same scan. Both tables are capped.
+   */
+  private noteSession(flow: Flow, negotiated: KexClass, group: string | null, codepoint: number | null, reason: string | null): void {
+    if (!flow.tls) return;
+    const keys = resumptionKeys(flow.tls);
+    if (reason === 'resumed' && keys.offers.length > 0) {
+      if (this.resumed.length < MAX_LINKS) this.resumed.push({ flow, index: this.flows.length, offers: keys.offers });
+      else this.weirds.add('tls.resumption_links_capped');
+    } else if (negotiated !== 'unknown') {
+      for (const k of keys.provides) {
+        if (this.sessions.size >= MAX_LINKS) {
+          this.weirds.add('tls.resumption_links_capped');
+          break;
+        }
+        if (!this.sessions.has(k)) this.sessions.set(k, { negotiated, group, codepoint, flowId: flow.id });
+      }
+    }
+  }
+
+  private linkResumptions(): void {
+    for (const p of this.resumed) {
+      const origin = p.offers.map((k) => this.sessions.get(k)).find((x) => x !== undefined);
+      if (!origin) continue;
+      const r = flowToReport(p.flow, { resumedFrom: origin });
+      r.kex.resumedFromFlow = origin.flowId;
+      this.flows[p.index] = r;
+    }
+    this.resumed.length = 0;
   }
 
   /** Scan one input (path or '-' for stdin). Throws CaptureInputError for user errors. */
@@ -98,6 +141,7 @@ export class ScanSession {
 
   finish(): ScanReport {
     this.table.flush();
+    this.linkResumptions();
     this.flowsEvicted = this.table.stats.flowsEvicted;
     const finishedAt = new Date();
     this.flows.sort((a, b) => a.id - b.id);

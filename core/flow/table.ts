@@ -206,7 +206,7 @@ export class FlowTable implements StreamSink<FlowState> {
     let fs: FlowState | null = slot >= 0 ? (this.slots[slot] ?? null) : null;
     if (fs !== null) {
       if (fs.closed) {
-        if (synOnly || tsMicros - fs.lastTs > this.linger) {
+        if ((synOnly && !this.isSynRetransmission(fs, side, p.seq)) || tsMicros - fs.lastTs > this.linger) {
           this.endFlow(fs, 'capture-end'); // keeps its 'fin' / 'rst'
           fs = null;
         } else {
@@ -223,6 +223,13 @@ export class FlowTable implements StreamSink<FlowState> {
       }
     }
     if (fs === null) {
+      if (this.used >= this.maxFlows) {
+        this.evictOne();
+        if (this.used >= this.maxFlows) {
+          this.weirds.add('flow.table_full');
+          return;
+        }
+      }
       fs = this.create(p, tsMicros);
       slot = fs.slot;
       side = 0;
@@ -252,7 +259,7 @@ export class FlowTable implements StreamSink<FlowState> {
     const st = streams[side];
     if ((flags & TCP_SYN) !== 0) {
       const fromClient = (flags & TCP_ACK) === 0;
-      if (flow.clientBy !== 'syn') {
+      if (flow.clientBy !== 'syn' && !fs.closed) {
         // a SYN fixes the orientation if nothing was delivered yet
         const clientSide: 0 | 1 = fromClient ? side : side === 0 ? 1 : 0;
         if (flow.bytes[0] === 0 && flow.bytes[1] === 0 && fs.analyzer === null) {
@@ -483,10 +490,16 @@ export class FlowTable implements StreamSink<FlowState> {
     return st.baseSet && (st.isnSeen || fs.flow.bytes[fs.dirOf(side)] > 0) && ((seq + 1) >>> 0) !== st.baseSeq;
   }
 
+  /** a SYN repeating the ISN this side already sent */
+  private isSynRetransmission(fs: FlowState, side: 0 | 1, seq: number): boolean {
+    const st = fs.streams?.[side];
+    return st !== undefined && st.isnSeen && ((seq + 1) >>> 0) === st.baseSeq;
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
+  /** needs a free slot (used < maxFlows) */
   private create(p: DecodedPacket, ts: number): FlowState {
-    if (this.used >= this.maxFlows) this.evictOne();
     if (this.used >= this.slotCap) this.growSlots(Math.min(this.maxFlows, this.slotCap * 2));
     const slot = this.freeSlots.pop() ?? this.used;
     this.used++;

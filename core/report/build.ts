@@ -5,6 +5,7 @@
 import type { Flow } from '../flow/types.js';
 import type { KexClass } from '../tls/types.js';
 import { classifyTls } from '../tls/classify.js';
+import type { ClassifyHints } from '../tls/classify.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
 import { versionName } from '../tls/suites.js';
@@ -48,9 +49,9 @@ function tlsReport(flow: Flow, shareValidation: string | null): TlsReport | null
   };
 }
 
-function kexFor(flow: Flow): { kex: KexReport; shareValidation: string | null } {
+function kexFor(flow: Flow, hints?: ClassifyHints): { kex: KexReport; shareValidation: string | null } {
   if (flow.tls) {
-    const c = classifyTls(flow.tls);
+    const c = classifyTls(flow.tls, hints);
     return {
       kex: { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism },
       shareValidation: c.shareValidation,
@@ -69,8 +70,8 @@ function kexFor(flow: Flow): { kex: KexReport; shareValidation: string | null } 
   return { kex: { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null }, shareValidation: null };
 }
 
-export function flowToReport(flow: Flow): FlowReport {
-  const { kex, shareValidation } = kexFor(flow);
+export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
+  const { kex, shareValidation } = kexFor(flow, hints);
   const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
   const r: FlowReport = {
     id: flow.id,

@@ -35,6 +35,8 @@ export interface KexReport {
   /** why a class is unknown: no-handshake, resumed, handshake-failed, decode-error, unknown-group */
   reason?: string | null;
   mechanism?: string | null;
+  /** id of the full handshake a resumed flow inherited its class from */
+  resumedFromFlow?: number;
 }
 
 export interface McpReport {

@@ -64,21 +64,21 @@ function worse(a: string | null, b: string | null): string | null {
 function offeredClasses(ch: ClientHello, bad: Set<number>): { offered: KexClass; keyShare: KexClass | null } {
   let offered: KexClass = 'unknown';
   let keyShare: KexClass | null = null;
-  let any = false;
+  let sawGroup = false;
   for (const g of ch.supportedGroups) {
     if (isGrease(g)) continue;
-    any = true;
+    sawGroup = true;
     if (!bad.has(g)) offered = strongerClass(offered, groupClass(g));
   }
   for (const e of ch.keyShares) {
     if (isGrease(e.group)) continue;
-    any = true;
+    sawGroup = true;
     const cls = bad.has(e.group) ? 'unknown' : groupClass(e.group, e.length);
     offered = strongerClass(offered, cls);
     keyShare = strongerClass(keyShare ?? 'unknown', cls);
   }
   // GROUPS.md: a ClientHello without supported_groups (TLS ≤ 1.2 RSA/DHE-only client) is classical
-  if (!any) offered = 'classical';
+  if (!sawGroup) offered = 'classical';
   return { offered, keyShare };
 }
 

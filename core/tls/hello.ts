@@ -149,11 +149,13 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   };
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
+  const seen = new Set<number>();
   while (exts.remaining > 0) {
     const type = exts.u16();
     const data = exts.vec(2);
     if (!exts.ok) return { ok: false, error: 'tls.client_hello_bad_extension' };
-    if (ch.extensionTypes.includes(type)) warn('tls.duplicate_extension');
+    if (seen.has(type)) warn('tls.duplicate_extension');
+    seen.add(type);
     ch.extensionTypes.push(type);
     switch (type) {
       case EXT.serverName: {

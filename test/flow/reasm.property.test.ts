@@ -111,3 +111,56 @@ describe('reassembly properties', () => {
     );
   });
 });
+
+describe('hostile packet sequences', () => {
+  it('never throw, keep live <= maxFlows and end every flow exactly once', () => {
+    const packet = fc.record({
+      host: fc.integer({ min: 0, max: 5 }),
+      peer: fc.integer({ min: 0, max: 2 }),
+      sport: fc.constantFrom(22, 443, 40000, 40001),
+      dport: fc.constantFrom(22, 443, 40000),
+      udp: fc.boolean(),
+      flags: fc.integer({ min: 0, max: 0x3f }),
+      seq: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 64 })),
+      payload: fc.uint8Array({ maxLength: 40 }),
+      extraWire: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100000 })),
+      dt: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 400_000_000 })),
+      zone: fc.constantFrom(0, 1),
+    });
+    fc.assert(
+      fc.property(fc.array(packet, { maxLength: 200 }), fc.integer({ min: 1, max: 6 }), (pkts, maxFlows) => {
+        const h = harness({ maxFlows, streamBytes: 64, maxOooBytesPerDir: 32, closedLingerMicros: 1_000_000 });
+        let ts = 0;
+        let maxLive = 0;
+        for (const q of pkts) {
+          ts += q.dt;
+          const p = pkt({
+            src: `10.0.0.${q.host}`,
+            dst: `10.0.1.${q.peer}`,
+            sport: q.sport,
+            dport: q.dport,
+            proto: q.udp ? 'udp' : 'tcp',
+            flags: q.flags,
+            seq: q.seq,
+            ack: q.seq ^ 0x5555,
+            payload: q.payload,
+            wireLen: q.payload.length + q.extraWire,
+            zone: q.zone,
+          });
+          h.table.packet(p, ts);
+          maxLive = Math.max(maxLive, h.table.stats.live);
+        }
+        h.table.flush();
+        expect(maxLive).toBeLessThanOrEqual(maxFlows);
+        expect(h.ended).toHaveLength(h.table.stats.flowsCreated);
+        expect(new Set(h.ended.map((f) => f.id)).size).toBe(h.ended.length);
+        for (const a of h.factory.analyzers.values()) {
+          expect(a.text[0].length).toBeLessThanOrEqual(64);
+          expect(a.text[1].length).toBeLessThanOrEqual(64);
+          expect(a.events.filter((e) => e.t === 'end')).toHaveLength(1);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

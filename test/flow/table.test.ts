@@ -365,6 +365,17 @@ describe('flow ends', () => {
     expect(h.factory.analyzers.get(0)!.text[0]).toBe('ab??ef');
   });
 
+  it('a SYN retransmitted after a RST stays in the flow', () => {
+    const h = harness();
+    const syn = (ts: number): void =>
+      h.table.packet(pkt({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 22, flags: TCP_SYN, seq: 42 }), ts);
+    syn(1);
+    h.table.packet(pkt({ src: '10.0.0.2', dst: '10.0.0.1', sport: 22, dport: 40000, flags: TCP_RST | TCP_ACK, ack: 43 }), 2);
+    syn(3);
+    h.table.flush();
+    expect(h.ended.map((f) => [f.endReason, f.packets[0], f.packets[1]])).toEqual([['rst', 2, 1]]);
+  });
+
   it('a SYN with a new ISN on a live half-closed flow starts a new flow', () => {
     const h = harness();
     new Conn(h).handshake().c2s('x').fin(true);

@@ -154,7 +154,7 @@ export function tcpConnections(path: string): TcpConn[] {
     for (;;) {
       let progressed = false;
       for (const [s, p] of st.pending) {
-        const next = st.next;
+        const next: number = st.next ?? 0;
         const rel = (s - next) | 0;
         if (rel <= 0) {
           st.pending.delete(s);
