@@ -102,6 +102,24 @@ export interface ScanReport {
     [k: string]: unknown;
   };
   flows: FlowReport[];
-  findings?: unknown[];
+  findings?: Finding[];
   [k: string]: unknown;
+}
+
+/** One finding: a rule from core/report/rules.ts applied to evidence in the scan. */
+export interface Finding {
+  /** stable rule id from the catalogue, e.g. HNDL002 */
+  ruleId: string;
+  level: RiskLevel;
+  /** one sentence naming the thing and the problem */
+  message: string;
+  /** server label (SNI or ip:port) and client ip the finding is about, when it is about one */
+  server?: string | null;
+  client?: string | null;
+  /** flows that carry the evidence (capped) */
+  flowIds: number[];
+  /** what to do, in plain words */
+  recommendation?: string;
+  /** structured evidence: never a captured secret value */
+  evidence?: Record<string, unknown>;
 }
