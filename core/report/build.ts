@@ -86,7 +86,7 @@ export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
     endReason: flow.endReason,
     tls: tlsReport(flow, shareValidation),
     kex,
-    mcp: mcpInfo ? toMcpReport(mcpInfo) : null,
+    mcp: mcpInfo ? { ...toMcpReport(mcpInfo), messages: mcpInfo.messages } : null,
     issues: [...flow.issues],
   };
   if (flow.vlan) r.vlan = flow.vlan;
