@@ -41,6 +41,11 @@ export interface ScanOptions {
 
 /** at most this many sessions / resumed flows are remembered for resumption linking */
 const MAX_LINKS = 200_000;
+/**
+ * Flows that carried no payload at all (unanswered SYNs, scans) are reported one by one only up
+ * to this many; beyond it they are counted, so a capture of a million SYNs keeps a bounded report.
+ */
+export const MAX_EMPTY_FLOW_REPORTS = 10_000;
 
 export class ScanSession {
   readonly weirds = new Weirds();
@@ -51,6 +56,8 @@ export class ScanSession {
   private readonly sink: PacketSink;
   private packets = 0;
   private flowsEvicted = 0;
+  private emptyFlows = 0;
+  private emptyFlowsDropped = 0;
   /** session id / ticket → the full handshake that established it (for resumption linking) */
   private readonly sessions = new Map<string, { negotiated: KexClass; group: string | null; codepoint: number | null; flowId: number }>();
   /** resumed flows waiting to be linked at the end of the scan */
@@ -75,6 +82,13 @@ export class ScanSession {
   }
 
   private endFlow(flow: Flow): void {
+    if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {
+      if (this.emptyFlows >= MAX_EMPTY_FLOW_REPORTS) {
+        this.emptyFlowsDropped++;
+        return;
+      }
+      this.emptyFlows++;
+    }
     this.opts.onEngineFlow?.(flow);
     const r = flowToReport(flow);
     if (flow.tls) this.noteSession(flow, r.kex.negotiated, r.kex.group, r.tls?.selectedGroup ?? null, r.kex.reason ?? null);
@@ -154,11 +168,14 @@ export class ScanSession {
         durationMs: finishedAt.getTime() - this.startedAt.getTime(),
         inputs: this.inputs,
       },
-      summary: summarize(this.flows, {
-        packets: this.packets,
-        weirds: this.weirds.toJSON(),
-        flowsEvicted: this.flowsEvicted,
-      }),
+      summary: {
+        ...summarize(this.flows, {
+          packets: this.packets,
+          weirds: this.weirds.toJSON(),
+          flowsEvicted: this.flowsEvicted,
+        }),
+        emptyFlowsNotListed: this.emptyFlowsDropped,
+      },
       flows: this.flows,
     };
   }

@@ -1,0 +1,133 @@
+/**
+ * The command line end to end: the built CLI (dist/, made by `npm run build` before the tests)
+ * run as a child process — formats, the JSON contract, exit codes, user errors as one line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/cli/main.js');
+const SAMPLES = join(ROOT, 'samples');
+const CONTRACT = new URL('../../../shared/contract/report.schema.json', import.meta.url).pathname;
+
+function run(args: string[], input?: Buffer): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'buffer', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'hndl-cli-'));
+
+describe('hndl-scan CLI', () => {
+  it('is built', () => expect(existsSync(CLI)).toBe(true));
+
+  it('prints a table with the summary and the first finding', () => {
+    const r = run([join(SAMPLES, 'mixed.pcapng'), '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('api.hybrid.test');
+    expect(r.stdout).toMatch(/Negotiated: .*plaintext 3.*classical 5.*hybrid 2/);
+    expect(r.stdout).toContain('Client ready, server not: 2 flow(s)');
+    expect(r.stdout).toContain('mcp.internal.test');
+    expect(r.stderr).toBe('');
+  });
+
+  it('writes the JSON contract, valid against report.schema.json', () => {
+    const schema = JSON.parse(readFileSync(CONTRACT, 'utf8')) as object;
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(schema);
+    for (const name of ['mixed.pcapng', 'mixed.pcap.gz', 'mcp-streamable-sse.pcap', 'tls13-hrr.pcap']) {
+      const r = run(['--format', 'json', '--fail-on', 'none', join(SAMPLES, name)]);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { flows: unknown[] };
+      const ok = validate(report);
+      expect(ok, JSON.stringify(validate.errors)).toBe(true);
+      expect(report.flows.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads standard input with -', () => {
+    const r = run(['-', '--format', 'json', '--fail-on', 'none'], readFileSync(join(SAMPLES, 'tls13-hybrid.pcap')));
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { flows: { kex: { negotiated: string } }[] };
+    expect(report.flows[0]?.kex.negotiated).toBe('hybrid');
+  });
+
+  it('reads gzip from standard input', () => {
+    const gz = gzipSync(readFileSync(join(SAMPLES, 'tls13-classical.pcap')));
+    const r = run(['-', '--format', 'json', '--fail-on', 'none'], gz);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { flows: { kex: { negotiated: string } }[] }).flows[0]?.kex.negotiated).toBe('classical');
+  });
+
+  it('writes several formats in one run', () => {
+    const a = join(tmp, 'a.json');
+    const b = join(tmp, 'b.txt');
+    const r = run([join(SAMPLES, 'tls13-hybrid.pcap'), '--format', 'json', '--out', a, '--format', 'table', '--out', b, '--fail-on', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect((JSON.parse(readFileSync(a, 'utf8')) as { tool: { name: string } }).tool.name).toBe('hndl-scan');
+    expect(readFileSync(b, 'utf8')).toContain('X25519MLKEM768');
+  });
+
+  it('stores the scan in DuckDB with --db', () => {
+    const db = join(tmp, 'scans.duckdb');
+    const r = run([join(SAMPLES, 'mixed.pcapng'), '--db', db, '--quiet', '--fail-on', 'none', '--format', 'json', '--out', join(tmp, 'x.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(db)).toBe(true);
+  });
+
+  it('marks a truncated capture, keeps what came before, warns once', () => {
+    const whole = readFileSync(join(SAMPLES, 'tls13-hybrid.pcap'));
+    const cut = join(tmp, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 37));
+    const r = run([cut, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { scan: { inputs: { truncated: boolean; packets: number }[] } };
+    expect(report.scan.inputs[0]?.truncated).toBe(true);
+    expect(report.scan.inputs[0]?.packets).toBeGreaterThan(5);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('cut.pcap');
+  });
+
+  const userErrors: [string, string[], RegExp][] = [
+    ['missing file', ['nope.pcap'], /nope\.pcap: no such file/],
+    ['not a capture', [join(ROOT, 'README.md')], /README\.md: not a capture file/],
+    ['unknown flag', ['--bogus', 'x.pcap'], /unknown option '--bogus'/],
+    ['bad format', ['--format', 'xml', join(SAMPLES, 'tls13-hybrid.pcap')], /--format must be one of/],
+    ['bad fail-on', ['--fail-on', 'extreme', join(SAMPLES, 'tls13-hybrid.pcap')], /fail-on/],
+    ['bad number', ['--stream-bytes', 'lots', join(SAMPLES, 'tls13-hybrid.pcap')], /--stream-bytes must be an integer/],
+    ['no input', [], /no capture given/],
+    ['a directory', [SAMPLES], /is a directory/],
+  ];
+  for (const [what, args, msg] of userErrors) {
+    it(`user error: ${what} → one line, exit 2`, () => {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^hndl-scan: /);
+      expect(lines[0]).toMatch(msg);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('an empty file is a user error', () => {
+    const empty = join(tmp, 'empty.pcap');
+    writeFileSync(empty, '');
+    const r = run([empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--version and --help exit 0', () => {
+    expect(run(['--version']).code).toBe(0);
+    const h = run(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('--fail-on');
+  });
+});
