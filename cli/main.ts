@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level').choices(['none', 'low', 'medium', 'high', 'critical']).default('high'))
     .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
     .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
+    .option('--policy <file>', 'sensitivity and risk policy (YAML or JSON): category lifetimes, declarations, CRQC curve, thresholds')
     .option('-q, --quiet', 'print nothing but the report and errors')
     .showHelpAfterError(false)
     .action(async (inputs: string[], opts: ScanCliOptions) => {

@@ -8,6 +8,18 @@ import type { ScanReport, RiskLevel } from '../core/report/model.js';
 import { renderTable } from '../core/report/table.js';
 import { openStore } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
+import { loadPolicy, PolicyError } from '../core/risk/policy.js';
+import type { Policy } from '../core/risk/policy.js';
+
+function policyFrom(path: string | undefined): Policy | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return loadPolicy(path);
+  } catch (e: unknown) {
+    if (e instanceof PolicyError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 export interface ScanCliOptions {
   format: string[];
@@ -17,6 +29,7 @@ export interface ScanCliOptions {
   streamBytes: number;
   maxFlows: number;
   quiet?: boolean;
+  policy?: string;
 }
 
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -69,7 +82,8 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
   const stdoutOutputs = outputs.filter((o) => o.out === null);
   if (stdoutOutputs.length > 1) throw new UsageError('only one format can go to standard output: give the others --out FILE');
 
-  const session = new ScanSession({ streamBytes: opts.streamBytes, maxFlows: opts.maxFlows, hash: opts.db !== undefined });
+  const policy = policyFrom(opts.policy);
+  const session = new ScanSession({ streamBytes: opts.streamBytes, maxFlows: opts.maxFlows, hash: opts.db !== undefined, ...(policy ? { policy } : {}) });
   for (const input of inputs) {
     const res = await session.addInput(input);
     if (!opts.quiet && (res.truncated || res.error)) {

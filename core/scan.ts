@@ -20,6 +20,10 @@ import { resumptionKeys } from './tls/classify.js';
 import type { KexClass } from './tls/types.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { PayloadEvidence, assessReport } from './risk/flow-evidence.js';
+import { defaultPolicy } from './risk/policy.js';
+import type { Policy } from './risk/policy.js';
+import { aggregate } from './risk/aggregate.js';
 
 export interface ScanOptions {
   /** bytes of each TCP direction reassembled for handshake decoding (default 64 KiB) */
@@ -36,7 +40,13 @@ export interface ScanOptions {
   onFlow?: (flow: FlowReport) => void;
   /** called with a finished engine flow before it becomes a report (sensitivity hooks) */
   onEngineFlow?: (flow: Flow) => void;
+  /** called per input chunk: raw bytes read of the current input and its size (null when unknown) */
+  onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   dispatch?: DispatchOptions;
+  /** sensitivity and risk policy (default: the built-in categories and the GRI 2023 curve) */
+  policy?: Policy;
+  /** the time risk is assessed at (default: now) */
+  now?: Date;
 }
 
 /** at most this many sessions / resumed flows are remembered for resumption linking */
@@ -58,6 +68,9 @@ export class ScanSession {
   private flowsEvicted = 0;
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
+  private readonly evidence = new PayloadEvidence();
+  private readonly policy: Policy;
+  private readonly now: Date;
   /** session id / ticket → the full handshake that established it (for resumption linking) */
   private readonly sessions = new Map<string, { negotiated: KexClass; group: string | null; codepoint: number | null; flowId: number }>();
   /** resumed flows waiting to be linked at the end of the scan */
@@ -66,8 +79,10 @@ export class ScanSession {
   constructor(private readonly opts: ScanOptions = {}) {
     const pkt = newDecodedPacket();
     const weirds = this.weirds;
+    this.policy = opts.policy ?? defaultPolicy();
+    this.now = opts.now ?? new Date();
     this.table = new FlowTable({
-      factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, weirds, ...opts.dispatch }),
+      factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, weirds, onMcpPayload: this.evidence.onPayload, ...opts.dispatch }),
       weirds,
       streamBytes: opts.streamBytes,
       maxFlows: opts.maxFlows,
@@ -82,6 +97,7 @@ export class ScanSession {
   }
 
   private endFlow(flow: Flow): void {
+    const evidence = this.evidence.take(flow);
     if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {
       if (this.emptyFlows >= MAX_EMPTY_FLOW_REPORTS) {
         this.emptyFlowsDropped++;
@@ -91,6 +107,7 @@ export class ScanSession {
     }
     this.opts.onEngineFlow?.(flow);
     const r = flowToReport(flow);
+    assessReport(flow, r, evidence, this.policy, this.now);
     if (flow.tls) this.noteSession(flow, r.kex.negotiated, r.kex.group, r.tls?.selectedGroup ?? null, r.kex.reason ?? null);
     this.flows.push(r);
     this.opts.onFlow?.(r);
@@ -124,6 +141,8 @@ export class ScanSession {
       if (!origin) continue;
       const r = flowToReport(p.flow, { resumedFrom: origin });
       r.kex.resumedFromFlow = origin.flowId;
+      // a resumed TLS flow carries no payload evidence of its own: metadata and policy decide
+      assessReport(p.flow, r, [], this.policy, this.now);
       this.flows[p.index] = r;
     }
     this.resumed.length = 0;
@@ -136,6 +155,7 @@ export class ScanSession {
       weirds: this.weirds,
       hash: this.opts.hash ?? false,
       ...(this.opts.chunkBytes ? { chunkBytes: this.opts.chunkBytes } : {}),
+      ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
     });
     this.table.flush();
     this.packets += res.packets;
@@ -177,6 +197,7 @@ export class ScanSession {
         emptyFlowsNotListed: this.emptyFlowsDropped,
       },
       flows: this.flows,
+      aggregates: aggregate(this.flows, { now: this.now }),
     };
   }
 }

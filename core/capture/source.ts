@@ -50,6 +50,8 @@ export interface SourceOptions extends PcapngReaderOptions {
   hash?: boolean;
   /** name used in error messages (default: the path; 'stdin' for '-') */
   displayName?: string;
+  /** called after each chunk with the raw input bytes read so far and the input size (null when unknown) */
+  onProgress?(bytesRead: number, totalBytes: number | null): void;
 }
 
 function errno(e: unknown): string | undefined {
@@ -117,6 +119,7 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
       throw toInputError(e, name);
     }
     if (isDir) throw new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
+    const total = opts.onProgress === undefined ? null : fs.fstatSync(fd).size;
     const hash = opts.hash === true ? createHash('sha256') : null;
     const head = Buffer.allocUnsafe(SNIFF_BYTES);
     let headLen = 0;
@@ -132,6 +135,7 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
     let bytes = headLen;
     hash?.update(head.subarray(0, headLen));
     reader.push(head.subarray(0, headLen));
+    opts.onProgress?.(bytes, total);
     const chunk = Buffer.allocUnsafe(Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES));
     // after a fatal reader error keep reading only to finish the hash
     while (reader.error === null || hash !== null) {
@@ -141,6 +145,7 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
       const view = chunk.subarray(0, n);
       hash?.update(view);
       reader.push(view);
+      opts.onProgress?.(bytes, total);
     }
     reader.end();
     return result(path, reader, false, bytes, hash);
@@ -161,8 +166,21 @@ export async function scanInput(path: string, opts: SourceOptions): Promise<Inpu
   } catch (e) {
     throw toInputError(e, name);
   }
+  const onProgress = opts.onProgress;
+  let total: number | null = null;
+  if (onProgress !== undefined) {
+    try {
+      total = fs.statSync(path).size;
+    } catch {
+      total = null;
+    }
+  }
   try {
-    return await scanStream(stream, path, { ...opts, displayName: name });
+    return await scanStream(stream, path, {
+      ...opts,
+      displayName: name,
+      ...(onProgress !== undefined ? { onProgress: (b: number) => onProgress(b, total) } : {}),
+    });
   } finally {
     stream.destroy();
   }
@@ -231,6 +249,7 @@ export async function scanStream(
     const b = toBuffer(r.value);
     rawBytes += b.length;
     hash?.update(b);
+    opts.onProgress?.(rawBytes, null);
     return b;
   };
 

@@ -4,6 +4,7 @@
  * dashboard read this model, never the engine's internal flow records.
  */
 import type { KexClass } from '../tls/types.js';
+import type { McpInventory } from '../mcp/inventory.js';
 
 export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
 
@@ -42,6 +43,8 @@ export interface KexReport {
 export interface McpReport {
   methods: string[];
   tools: string[];
+  /** session key shared by every flow of one MCP session (core/mcp/link.ts), when linked */
+  session?: string;
   [k: string]: unknown;
 }
 
@@ -103,6 +106,8 @@ export interface ScanReport {
   };
   flows: FlowReport[];
   findings?: Finding[];
+  /** MCP servers, clients, tools seen across the capture (core/mcp/inventory.ts) */
+  mcpInventory?: McpInventory;
   [k: string]: unknown;
 }
 

@@ -63,20 +63,22 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const width = Math.max(60, opts.width);
   const rows = report.flows.slice(0, opts.maxRows ?? 200);
 
-  const headers = ['Client', 'Server', 'SNI / app', 'Offered → negotiated', 'Group', 'Bytes'];
+  const headers = ['Client', 'Server', 'SNI / app', 'Offered → negotiated', 'Group', 'Data', 'Risk', 'Bytes'];
   const cells = rows.map((f) => [
     endpoint(f.client.ip, f.client.port),
     `${endpoint(f.server.ip, f.server.port)}/${f.transport}`,
     f.tls?.sni ? safeText(f.tls.sni) : f.mcp ? 'mcp' : f.app,
     `${f.kex.offered} → ${f.kex.negotiated}`,
     f.kex.group ? safeText(f.kex.group) : f.kex.reason ? `(${f.kex.reason})` : '',
+    f.sensitivity ? `${f.sensitivity.category} ${f.sensitivity.lifetimeYears}y` : '',
+    f.risk ? `${f.risk.level} ${Math.round(f.risk.score)}` : '',
     formatBytes(f.bytes.clientToServer + f.bytes.serverToClient),
   ]);
   const natural = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   // shrink the widest free-text columns (SNI, server, client) until the row fits
   const sep = 2;
   const total = (): number => natural.reduce((a, b) => a + b, 0) + sep * (natural.length - 1);
-  const shrinkable = [2, 1, 0, 4];
+  const shrinkable = [2, 1, 0, 4, 5];
   while (total() > width) {
     let idx = -1;
     let best = 0;

@@ -32,6 +32,19 @@ const SORT_SQL: Record<FlowSortKey, string> = {
 };
 
 const KEX_CLASSES = new Set(['plaintext', 'classical', 'hybrid', 'pq', 'unknown']);
+const RISK_LEVELS = new Set(['none', 'low', 'medium', 'high', 'critical']);
+
+/** a flow's server label in SQL: SNI, else ip:port ([v6]:port), as core/risk/aggregate.ts serverKeyOf */
+export const SERVER_LABEL_SQL = `coalesce(nullif(sni, ''), CASE WHEN contains(server_ip, ':') THEN '[' || server_ip || ']:' ELSE server_ip || ':' END || server_port::VARCHAR)`;
+
+/** filter value meaning "no assessment" (risk level or sensitivity category NULL) */
+export const UNASSESSED = 'unassessed';
+
+/** sub-millisecond digits of an ISO time (Date.parse keeps milliseconds only) */
+function microsOf(iso: string): number {
+  const m = /\.\d{3}(\d{1,3})/.exec(iso);
+  return m?.[1] !== undefined ? Number.parseInt(m[1].padEnd(3, '0'), 10) : 0;
+}
 
 export interface FlowQuery {
   where: string;
@@ -62,6 +75,46 @@ export function buildFlowQuery(scanId: string, opts: ListFlowsOptions): FlowQuer
   if (opts.server !== undefined && opts.server !== '') {
     conds.push(`(server_ip = $server OR contains(lower(coalesce(sni, '')), lower($server)))`);
     params['server'] = opts.server;
+  }
+  if (opts.kexOffered !== undefined) {
+    if (!KEX_CLASSES.has(opts.kexOffered)) throw new StoreError('BAD_QUERY', `unknown class: ${String(opts.kexOffered)}`);
+    conds.push('kex_offered = $offered');
+    params['offered'] = opts.kexOffered;
+  }
+  if (opts.serverLabel !== undefined) {
+    conds.push(`${SERVER_LABEL_SQL} = $label`);
+    params['label'] = opts.serverLabel;
+  }
+  if (opts.riskLevel !== undefined) {
+    if (opts.riskLevel === UNASSESSED) conds.push('risk_level IS NULL');
+    else {
+      if (!RISK_LEVELS.has(opts.riskLevel)) throw new StoreError('BAD_QUERY', `unknown risk level: ${String(opts.riskLevel)}`);
+      conds.push('risk_level = $level');
+      params['level'] = opts.riskLevel;
+    }
+  }
+  if (opts.category !== undefined) {
+    if (opts.category === UNASSESSED) conds.push('sensitivity_category IS NULL');
+    else {
+      conds.push('sensitivity_category = $category');
+      params['category'] = opts.category;
+    }
+  }
+  if (opts.mcp !== undefined) conds.push(opts.mcp ? 'mcp IS NOT NULL' : 'mcp IS NULL');
+  if (opts.search !== undefined && opts.search.trim() !== '') {
+    conds.push(`(contains(lower(coalesce(sni, '')), $q) OR contains(server_ip, $q) OR contains(client_ip, $q)
+      OR contains(lower(coalesce(app, '')), $q) OR contains(lower(coalesce(kex_group, '')), $q)
+      OR contains(lower(coalesce(mcp->'server'->>'name', '')), $q)
+      OR contains(lower(coalesce(CAST(mcp->'tools' AS VARCHAR), '')), $q))`);
+    params['q'] = opts.search.trim().toLowerCase();
+  }
+  for (const [key, op] of [['from', '>='], ['to', '<']] as const) {
+    const v = opts[key];
+    if (v === undefined) continue;
+    const ms = Date.parse(v);
+    if (!Number.isFinite(ms)) throw new StoreError('BAD_QUERY', `invalid ${key} time: ${v}`);
+    conds.push(`epoch_us(first_seen) ${op} $${key}`);
+    params[key] = BigInt(ms) * 1000n + BigInt(microsOf(v));
   }
   const dir = order === 'desc' ? 'DESC' : 'ASC';
   const tie = sort === 'id' ? '' : `, flow_id ${dir}`;

@@ -14,7 +14,7 @@ import type { Row } from './read.js';
 import { isoToMicros } from './time.js';
 import { StoreError } from './types.js';
 import type {
-  FlowPage, ListFlowsOptions, OpenStoreOptions, ScanListItem, ScanRecord, Store, WriteScanOptions,
+  FlowPage, ListFlowsOptions, OpenStoreOptions, QueryFn, ScanListItem, ScanRecord, Store, WriteScanOptions,
 } from './types.js';
 import { appendFlow, appendInput } from './write.js';
 
@@ -267,6 +267,10 @@ class DuckStore implements Store {
         throw err;
       }
     });
+  }
+
+  read<T>(fn: (query: QueryFn) => Promise<T>): Promise<T> {
+    return this.op((conn) => fn((sql, params) => rows(conn, sql, params)));
   }
 
   close(): Promise<void> {

@@ -2,8 +2,9 @@
  * Public types of the DuckDB store: the Store interface, query options, row shapes returned
  * to callers (the server and the CLI) and the StoreError codes.
  */
+import type { DuckDBValue, JS } from '@duckdb/node-api';
 import type { KexClass } from '../tls/types.js';
-import type { FlowReport, InputReport, ScanReport } from '../report/model.js';
+import type { FlowReport, InputReport, RiskLevel, ScanReport } from '../report/model.js';
 
 export type StoreErrorCode =
   | 'SCHEMA_TOO_NEW'
@@ -48,7 +49,27 @@ export interface ListFlowsOptions {
   kexNegotiated?: KexClass;
   /** server IP (exact) or SNI (case-insensitive substring) */
   server?: string;
+  /** only flows whose offered class is this one */
+  kexOffered?: KexClass;
+  /** exact server label: SNI, else ip:port ([v6]:port) — the dashboard's heatmap rows */
+  serverLabel?: string;
+  /** risk level; 'unassessed' = flows without a risk assessment */
+  riskLevel?: RiskLevel | 'unassessed';
+  /** sensitivity category; 'unassessed' = flows without one */
+  category?: string;
+  /** true: only flows with MCP; false: only flows without */
+  mcp?: boolean;
+  /** case-insensitive substring of SNI, server/client IP, app, group or MCP server/tool names */
+  search?: string;
+  /** first_seen >= from and < to (ISO 8601) */
+  from?: string;
+  to?: string;
 }
+
+/** a result row of a read query (JS-converted DuckDB values) */
+export type QueryRow = Record<string, JS>;
+/** run one SQL statement with named parameters ($name) and read all rows */
+export type QueryFn = (sql: string, params?: Record<string, DuckDBValue>) => Promise<QueryRow[]>;
 
 export interface FlowPage {
   /** flows matching the filters, before paging */
@@ -103,5 +124,7 @@ export interface Store {
   getReport(id: string): Promise<ScanReport | null>;
   /** true when a scan was deleted */
   deleteScan(id: string): Promise<boolean>;
+  /** run read queries serialised with the store's other operations (used by dashboard.ts) */
+  read<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
