@@ -65,7 +65,12 @@ if [[ "${1:-}" == "--inside" ]]; then
         >"$TMP/gtlsserver.log" 2>&1 &
       bg_pids+=("$!")
       sleep 0.5
-      chromium_run https://h3.hndl.test:4444/ --enable-quic --origin-to-force-quic-on=h3.hndl.test:4444 ;;
+      # Chromium's QUIC ignores --ignore-certificate-errors; pinning the cert's SPKI hash works
+      spki="$(openssl x509 -in "$TMP/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+        openssl dgst -sha256 -binary | base64)"
+      chromium_run https://h3.hndl.test:4444/ --enable-quic --origin-to-force-quic-on=h3.hndl.test:4444 \
+        --ignore-certificate-errors-spki-list="$spki"
+      grep -q "hello over HTTP/3" "$TMP/dom.txt" || { echo "HTTP/3 page did not load" >&2; exit 1; } ;;
     tls13-chromium)
       ready="$TMP/ready"; : >"$ready"
       "$N22" "$HERE/tls-server.mjs" --port 4445 --cert "$TMP/cert.pem" --key "$TMP/key.pem" \

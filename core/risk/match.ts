@@ -4,10 +4,18 @@
  */
 import { isIP } from 'node:net';
 
+const GLOB_CACHE = new Map<string, RegExp>();
+/** compiled globs kept at most (tables and policies hold a few hundred) */
+const GLOB_CACHE_MAX = 4096;
+
 /** '*' matches one or more characters (dots included); case-insensitive, whole host */
 export function globToRegExp(glob: string): RegExp {
+  const hit = GLOB_CACHE.get(glob);
+  if (hit) return hit;
   const body = glob.toLowerCase().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.+');
-  return new RegExp(`^${body}$`);
+  const re = new RegExp(`^${body}$`);
+  if (GLOB_CACHE.size < GLOB_CACHE_MAX) GLOB_CACHE.set(glob, re);
+  return re;
 }
 
 export function hostMatches(glob: string, host: string): boolean {
