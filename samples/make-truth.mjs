@@ -19,7 +19,17 @@
 //                 hrr_selected_group  the HRR's selected_group or null,
 //                 retry_key_share_groups  key_share groups of the second ClientHello or null,
 //                 cipher_suite        ServerHello cipher suite (int) or null }]
+//   // only in truth files of captures that hold QUIC or SSH (samples/quic-ssh/):
+//   quic_flows: [{ stream (udp.stream), client, server, quic_version (int, first Initial),
+//                  alpn [str], client_extensions  extension types of the first ClientHello, in
+//                  order, GREASE removed, ... then the same fields as tls_flows, from the
+//                  ClientHello / ServerHello that tshark reassembles from the CRYPTO frames }]
+//   ssh_flows: [{ stream, client, server, client_banner, server_banner,
+//                 client_kex, server_kex     kex_algorithms name-lists of the two KEXINITs,
+//                 negotiated_kex             first client algorithm the server also lists
+//                                            (RFC 4253 §7.1), or null }]
 // }
+// The truth file goes to truth/ beside the capture (samples/truth/ for samples/*.pcap).
 // Client = sender of the SYN (TCP) or of the first datagram (UDP).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -89,9 +99,11 @@ function conversations(file) {
   return list;
 }
 
-function tlsFlows(file, convs) {
+function tlsFlows(file, convs, transport = 'tcp') {
+  const quic = transport === 'udp';
   const rows = packetsJson(file, 'tls.handshake.type==1 || tls.handshake.type==2 || tls.handshake.type==12', [
-    'frame.number', 'tcp.stream', 'tls.handshake.type', 'tls.handshake.random', 'tls.handshake.version',
+    'frame.number', 'tcp.stream', 'udp.stream', 'quic.version', 'tls.handshake.extensions_alpn_str',
+    'tls.handshake.extension.type', 'tls.handshake.type', 'tls.handshake.random', 'tls.handshake.version',
     'tls.handshake.extensions_server_name', 'tls.handshake.extensions_supported_group',
     'tls.handshake.extensions_key_share_group', 'tls.handshake.extensions_key_share_key_exchange_length',
     'tls.handshake.extensions_key_share_selected_group', 'tls.handshake.extensions.supported_version',
@@ -99,12 +111,15 @@ function tlsFlows(file, convs) {
   ]);
   const flows = new Map();
   for (const l of rows) {
-    const stream = num(first(l, 'tcp.stream'));
-    if (stream === null) continue; // TLS over TCP only (no QUIC in these samples)
-    const conv = convs.find((c) => c.transport === 'tcp' && c.stream === stream);
+    const stream = num(first(l, `${transport}.stream`));
+    if (stream === null) continue; // TLS over TCP, or (quic) TLS in QUIC CRYPTO frames
+    if (quic && l['quic.version'] === undefined) continue;
+    const conv = convs.find((c) => c.transport === transport && c.stream === stream);
     let f = flows.get(stream);
     if (!f) {
-      f = { stream, client: conv.client, server: conv.server, sni: null, version: null,
+      f = { stream, client: conv.client, server: conv.server,
+            ...(quic ? { quic_version: num(first(l, 'quic.version')), alpn: [], client_extensions: [] } : {}),
+            sni: null, version: null,
             offered_groups: [], key_share_groups: [], key_share_lengths: [], selected_group: null,
             server_share_length: null, hrr: false, hrr_selected_group: null,
             retry_key_share_groups: null, cipher_suite: null, _ch: 0 };
@@ -120,6 +135,10 @@ function tlsFlows(file, convs) {
         const lens = all(l, 'tls.handshake.extensions_key_share_key_exchange_length');
         f.key_share_groups = groups.filter((g) => !isGrease(g));
         f.key_share_lengths = lens.filter((_, i) => !isGrease(groups[i]));
+        if (quic) {
+          f.alpn = l['tls.handshake.extensions_alpn_str'] ?? [];
+          f.client_extensions = noGrease(all(l, 'tls.handshake.extension.type'));
+        }
       } else {
         f.retry_key_share_groups = noGrease(all(l, 'tls.handshake.extensions_key_share_group'));
       }
@@ -148,11 +167,44 @@ function tlsFlows(file, convs) {
   return [...flows.values()].map(({ _ch, ...f }) => f).sort((a, b) => a.stream - b.stream);
 }
 
+function sshFlows(file, convs) {
+  // tshark only dissects SSH on port 22 by itself: find the ports whose first payload is a banner
+  const banners = packetsJson(file, 'tcp.payload[0:4] == 53:53:48:2d', ['tcp.stream']);
+  const ports = new Set();
+  for (const l of banners) {
+    const conv = convs.find((c) => c.transport === 'tcp' && c.stream === num(first(l, 'tcp.stream')));
+    if (conv) ports.add(conv.server.split(':').pop());
+  }
+  if (!ports.size) return [];
+  const decodeAs = [...ports].flatMap((p) => ['-d', `tcp.port==${p},ssh`]);
+  const out = tshark(['-r', file, ...decodeAs, '-T', 'json', '-Y', 'ssh.protocol || ssh.kex_algorithms',
+    '-e', 'tcp.stream', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ssh.protocol', '-e', 'ssh.kex_algorithms']);
+  const flows = new Map();
+  for (const l of JSON.parse(out || '[]').map((p) => p._source.layers)) {
+    const stream = num(first(l, 'tcp.stream'));
+    const conv = convs.find((c) => c.transport === 'tcp' && c.stream === stream);
+    let f = flows.get(stream);
+    if (!f) {
+      f = { stream, client: conv.client, server: conv.server, client_banner: null, server_banner: null,
+            client_kex: null, server_kex: null, negotiated_kex: null };
+      flows.set(stream, f);
+    }
+    const side = `${first(l, 'ip.src')}:${first(l, 'tcp.srcport')}` === conv.client ? 'client' : 'server';
+    const banner = first(l, 'ssh.protocol');
+    if (banner && f[`${side}_banner`] === null) f[`${side}_banner`] = banner;
+    const kex = first(l, 'ssh.kex_algorithms');
+    if (kex && f[`${side}_kex`] === null) f[`${side}_kex`] = kex.split(',');
+  }
+  for (const f of flows.values()) {
+    if (f.client_kex && f.server_kex) f.negotiated_kex = f.client_kex.find((a) => f.server_kex.includes(a)) ?? null;
+  }
+  return [...flows.values()].sort((a, b) => a.stream - b.stream);
+}
+
 const captures = process.argv.slice(2).length
   ? process.argv.slice(2)
   : readdirSync(HERE).filter((n) => /\.(pcap|pcapng|pcap\.gz)$/.test(n)).sort().map((n) => join(HERE, n));
 const oracle = tshark(['-v']).split('\n')[0].trim();
-mkdirSync(join(HERE, 'truth'), { recursive: true });
 for (const file of captures) {
   const convs = conversations(file);
   const info = tshark(['-r', file, '-T', 'fields', '-e', 'frame.number']).trim().split('\n').filter(Boolean);
@@ -165,7 +217,13 @@ for (const file of captures) {
     conversations: convs,
     tls_flows: tlsFlows(file, convs),
   };
-  const out = join(HERE, 'truth', `${basename(file)}.truth.json`);
+  const quicFlows = tlsFlows(file, convs, 'udp');
+  if (quicFlows.length) truth.quic_flows = quicFlows;
+  const ssh = sshFlows(file, convs);
+  if (ssh.length) truth.ssh_flows = ssh;
+  mkdirSync(join(dirname(file), 'truth'), { recursive: true });
+  const out = join(dirname(file), 'truth', `${basename(file)}.truth.json`);
   writeFileSync(out, JSON.stringify(truth, null, 1) + '\n');
-  console.log(`${basename(file)}: ${truth.packets} packets, ${convs.length} conversations, ${truth.tls_flows.length} TLS flows`);
+  console.log(`${basename(file)}: ${truth.packets} packets, ${convs.length} conversations, ${truth.tls_flows.length} TLS flows` +
+    (truth.quic_flows ? `, ${truth.quic_flows.length} QUIC flows` : '') + (truth.ssh_flows ? `, ${truth.ssh_flows.length} SSH flows` : ''));
 }
