@@ -10,6 +10,9 @@ import { TOOL_VERSION } from '../core/version.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { runScan, type ScanCliOptions } from './scan-command.js';
 import { runServe } from './serve-command.js';
+import { registerDbCommands } from './db-commands.js';
+import { registerSignCommands } from './sign-commands.js';
+import { SignError } from '../core/sign/errors.js';
 
 function parseIntArg(name: string, min: number, max: number): (v: string) => number {
   return (v: string) => {
@@ -45,6 +48,7 @@ export function buildProgram(): Command {
     .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
     .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
     .option('--policy <file>', 'sensitivity and risk policy (YAML or JSON): category lifetimes, declarations, CRQC curve, thresholds')
+    .option('--sign <keyfile>', 'sign each --out report with this ML-DSA-65 secret key (writes REPORT.sig; see keygen)')
     .option('-q, --quiet', 'print nothing but the report and errors')
     .showHelpAfterError(false)
     .action(async (inputs: string[], opts: ScanCliOptions) => {
@@ -61,6 +65,8 @@ export function buildProgram(): Command {
     .action(async (opts: { db: string; host: string; port: number; token?: string }) => {
       await runServe(opts);
     });
+  registerSignCommands(program);
+  registerDbCommands(program);
   return program;
 }
 
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (e instanceof UsageError || e instanceof CaptureInputError) {
+    if (e instanceof UsageError || e instanceof CaptureInputError || e instanceof SignError) {
       process.stderr.write(`hndl-scan: ${e.message}\n`);
       process.exitCode = EXIT_USAGE;
       return;

@@ -9,6 +9,7 @@ import { renderTable } from '../core/report/table.js';
 import { openStore } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadPolicy, PolicyError } from '../core/risk/policy.js';
+import { writeReportSignature } from '../core/sign/files.js';
 import type { Policy } from '../core/risk/policy.js';
 
 function policyFrom(path: string | undefined): Policy | undefined {
@@ -30,6 +31,7 @@ export interface ScanCliOptions {
   maxFlows: number;
   quiet?: boolean;
   policy?: string;
+  sign?: string;
 }
 
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -79,6 +81,10 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     if (statSync(i).isDirectory()) throw new UsageError(`${i}: is a directory (give capture files)`);
   }
   const outputs = pairOutputs(opts.format, opts.out);
+  if (opts.sign !== undefined) {
+    if (!existsSync(opts.sign)) throw new UsageError(`${opts.sign}: no such key file (make one with: hndl-scan keygen)`);
+    if (outputs.some((o) => o.out === null)) throw new UsageError('--sign needs every report written to a file: give each --format its --out');
+  }
   const stdoutOutputs = outputs.filter((o) => o.out === null);
   if (stdoutOutputs.length > 1) throw new UsageError('only one format can go to standard output: give the others --out FILE');
 
@@ -110,6 +116,7 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
       } catch (e: unknown) {
         throw new UsageError(`cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      if (opts.sign !== undefined) writeReportSignature(o.out, Buffer.from(text, 'utf8'), opts.sign);
     }
   }
   if (opts.failOn === 'none') return EXIT_OK;

@@ -2,15 +2,22 @@
  * buildApp(): the Fastify application (API + static dashboard) without listening, so tests
  * drive it with app.inject(). The store is opened here and closed with the app.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { openStore } from '../core/store/index.js';
 import { errorBody, installErrorHandler } from './errors.js';
 import { apiRoutes } from './routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { TokenBuckets } from './rate-limit.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import { UploadJobs } from './upload-jobs.js';
+import { uploadRoutes } from './upload-routes.js';
 import { installBearerAuth, installLoopbackGuard, installSecurityHeaders } from './security.js';
 
 export interface BuildAppOptions {
@@ -20,8 +27,16 @@ export interface BuildAppOptions {
   webRoot?: string;
   /** when set, every /api request needs `Authorization: Bearer <token>` */
   token?: string;
-  /** largest accepted request body (POST /api/scans), bytes; default 256 MiB */
+  /** largest accepted request body (POST /api/scans) and capture upload (POST /api/uploads), bytes; default 256 MiB */
   maxUploadBytes?: number;
+  /** where uploads are streamed before scanning; default a fresh directory under the OS temp dir (removed on close) */
+  uploadDir?: string;
+  /** capture files per upload (default 8) */
+  maxUploadFiles?: number;
+  /** per-client-IP token bucket for POST /api/uploads (default 10 burst, 10 per minute) */
+  uploadRateLimit?: RateLimitOptions;
+  /** scans run at once in worker threads (default 1) */
+  scanConcurrency?: number;
   readOnly?: boolean;
   /** extra Host names accepted when no token is set (loopback names always are) */
   allowedHosts?: string[];
@@ -55,8 +70,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyLimit: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
   });
+  let uploadDir = opts.uploadDir;
+  let ownUploadDir = false;
+  if (uploadDir === undefined) {
+    uploadDir = mkdtempSync(join(tmpdir(), 'hndl-uploads-'));
+    ownUploadDir = true;
+  } else {
+    mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
+  }
+  const jobs = new UploadJobs(store, { concurrency: opts.scanConcurrency ?? 1 });
+  // before the server waits for open connections: end SSE streams, stop scans
+  app.addHook('preClose', async () => {
+    await jobs.close();
+  });
   app.addHook('onClose', async () => {
+    await jobs.close();
     await store.close();
+    if (ownUploadDir && uploadDir !== undefined) rmSync(uploadDir, { recursive: true, force: true });
   });
   try {
     // only JSON bodies: no text/plain, so a cross-site "simple" request cannot post a body
@@ -70,6 +100,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       async (api) => {
         if (token !== undefined && token !== '') installBearerAuth(api, token);
         await apiRoutes(api, store);
+        await dashboardRoutes(api, store);
+        await api.register(fastifyMultipart);
+        await uploadRoutes(api, {
+          jobs,
+          uploadDir: uploadDir ?? tmpdir(),
+          maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+          maxFiles: opts.maxUploadFiles ?? 8,
+          buckets: new TokenBuckets(opts.uploadRateLimit ?? {}),
+        });
       },
       { prefix: '/api' },
     );

@@ -15,7 +15,9 @@ export const ERROR_CODES = {
   CONFLICT: { statusCode: 409, message: 'conflict' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'unsupported media type' },
+  TOO_MANY_REQUESTS: { statusCode: 429, message: 'too many requests: try again later' },
   INTERNAL: { statusCode: 500, message: 'internal error' },
+  SERVICE_UNAVAILABLE: { statusCode: 503, message: 'service unavailable: try again later' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -80,6 +82,10 @@ export function toErrorBody(err: unknown): ErrorBody {
     const status = err.statusCode ?? 500;
     if (status === 413) return errorBody('PAYLOAD_TOO_LARGE');
     if (status === 415) return errorBody('UNSUPPORTED_MEDIA_TYPE');
+    if (status === 406 && err.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+      return errorBody('UNSUPPORTED_MEDIA_TYPE', 'expected a multipart/form-data upload');
+    }
+    if (status === 429) return errorBody('TOO_MANY_REQUESTS');
     if (status === 404) return errorBody('NOT_FOUND');
     if (status === 405) return errorBody('METHOD_NOT_ALLOWED');
     if (status >= 400 && status < 500) return errorBody('BAD_REQUEST', err.message);

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { SCHEMA_VERSION } from '../core/store/index.js';
-import type { FlowSortKey, Store } from '../core/store/index.js';
+import type { FlowSortKey, ListFlowsOptions, Store } from '../core/store/index.js';
 import type { ScanReport } from '../core/report/model.js';
 import type { KexClass } from '../core/tls/types.js';
 import { ApiError } from './errors.js';
@@ -21,6 +21,30 @@ interface FlowsQuery {
   order: 'asc' | 'desc';
   kex?: KexClass;
   server?: string;
+  offered?: KexClass;
+  label?: string;
+  risk?: ListFlowsOptions['riskLevel'];
+  category?: string;
+  mcp?: boolean;
+  q?: string;
+  from?: string;
+  to?: string;
+}
+
+/** the flows query string → store filters (absent keys stay absent) */
+function flowFilters(q: FlowsQuery): ListFlowsOptions {
+  const o: ListFlowsOptions = { limit: q.limit, offset: q.offset, sort: q.sort, order: q.order };
+  if (q.kex !== undefined) o.kexNegotiated = q.kex;
+  if (q.server !== undefined) o.server = q.server;
+  if (q.offered !== undefined) o.kexOffered = q.offered;
+  if (q.label !== undefined) o.serverLabel = q.label;
+  if (q.risk !== undefined) o.riskLevel = q.risk;
+  if (q.category !== undefined) o.category = q.category;
+  if (q.mcp !== undefined) o.mcp = q.mcp;
+  if (q.q !== undefined) o.search = q.q;
+  if (q.from !== undefined) o.from = q.from;
+  if (q.to !== undefined) o.to = q.to;
+  return o;
 }
 
 export async function apiRoutes(app: FastifyInstance, store: Store): Promise<void> {
@@ -42,15 +66,7 @@ export async function apiRoutes(app: FastifyInstance, store: Store): Promise<voi
     '/scans/:id/flows',
     { schema: listFlowsRoute },
     async (request) => {
-      const q = request.query;
-      const page = await store.listFlows(request.params.id, {
-        limit: q.limit,
-        offset: q.offset,
-        sort: q.sort,
-        order: q.order,
-        ...(q.kex !== undefined ? { kexNegotiated: q.kex } : {}),
-        ...(q.server !== undefined ? { server: q.server } : {}),
-      });
+      const page = await store.listFlows(request.params.id, flowFilters(request.query));
       if (page === null) throw new ApiError('NOT_FOUND', 'no such scan');
       return page;
     },

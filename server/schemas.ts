@@ -36,6 +36,15 @@ export const flowsQuery = {
     order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
     kex: KEX,
     server: { type: 'string', maxLength: 256 },
+    offered: KEX,
+    /** exact server label (SNI, else ip:port): a heatmap row */
+    label: { type: 'string', maxLength: 512 },
+    risk: { type: 'string', enum: ['none', 'low', 'medium', 'high', 'critical', 'unassessed'] },
+    category: { type: 'string', maxLength: 128 },
+    mcp: { type: 'boolean' },
+    q: { type: 'string', maxLength: 256 },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
   },
 } as const;
 

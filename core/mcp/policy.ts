@@ -75,7 +75,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 function shown(s: string): string {
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s).replace(/[^\x20-\x7e…]/g, '?');
 }
 
 class Checker {
@@ -87,7 +87,9 @@ class Checker {
 
   keys(o: Obj, where: string, allowed: readonly string[]): void {
     for (const k of Object.keys(o)) {
-      if (!allowed.includes(k)) this.fail(`${where}${where ? '.' : ''}${k.slice(0, 60)}`, `is not a known key (known: ${allowed.join(', ')})`);
+      if (allowed.includes(k)) continue;
+      const name = k.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+      this.fail(`${where}${where ? '.' : ''}${name}`, `is not a known key (known: ${allowed.join(', ')})`);
     }
   }
 

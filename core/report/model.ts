@@ -45,7 +45,19 @@ export interface McpReport {
   tools: string[];
   /** session key shared by every flow of one MCP session (core/mcp/link.ts), when linked */
   session?: string;
+  /**
+   * Opt-in argument / result values (a future --store-payloads; never produced by default),
+   * stored in the mcp_payloads table. `seq` is the index of the message in `messages`.
+   */
+  payloads?: McpPayloadReport[];
   [k: string]: unknown;
+}
+
+export interface McpPayloadReport {
+  seq: number;
+  params?: unknown;
+  result?: unknown;
+  error?: unknown;
 }
 
 export interface FlowReport {

@@ -40,7 +40,7 @@ export function dearmor(kind: ArmorKind, text: string, what: string): Uint8Array
   if (b < 0) {
     const other = lines.find((l) => /^-----BEGIN .*-----$/.test(l));
     const hint = other === undefined ? 'no armour found' : `found '${other}'`;
-    throw new SignError('MALFORMED', `${what}: not an ${label} file (expected '${begin}'; ${hint})`);
+    throw new SignError('MALFORMED', `${what}: not a ${label} file (expected '${begin}'; ${hint})`);
   }
   if (lines.indexOf(begin, b + 1) >= 0) throw new SignError('MALFORMED', `${what}: more than one ${label} block`);
   const e = lines.indexOf(end, b + 1);

@@ -11,3 +11,12 @@ export type {
   FlowPage, ScanRecord, ScanListItem,
 } from './types.js';
 export { DEFAULT_LIMIT, MAX_LIMIT } from './query.js';
+export {
+  scanOverview, categoryHeatmap, timeHeatmap, mcpInventory, listFindings, flowDetail, compareScans, NOT_ASSESSED,
+} from './dashboard.js';
+export type {
+  Overview, CategoryHeatmap, TimeHeatmap, HeatCell, McpInventoryView, McpServerStatus, FindingRow, FlowDetail,
+  CompareResult, CompareSide,
+} from './dashboard.js';
+export { SERVER_LABEL_SQL, UNASSESSED } from './query.js';
+export type { QueryFn, QueryRow } from './types.js';

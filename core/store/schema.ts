@@ -76,6 +76,32 @@
  *   risk              JSON                the whole risk object
  *   issues            VARCHAR[]           FlowReport.issues
  *   extra             JSON                FlowReport keys not listed above, NULL when none
+ *
+ * Schema version 2 (MCP messages, findings, handshakes view, opt-in payloads):
+ *
+ * mcp_messages — one row per MCP / JSON-RPC message record (FlowReport.mcp.messages[seq]);
+ *   written with the Appender in writeScan's transaction. Never holds argument / result values.
+ *   scan_id, flow_id, seq   (seq = index in mcp.messages; unique per scan and flow)
+ *   ts          TIMESTAMP   capture time of the message (UTC, microseconds)
+ *   dir         VARCHAR     'c2s' | 's2c'
+ *   jsonrpc_id  VARCHAR     JSON-RPC id as text, NULL for notifications
+ *   method      VARCHAR     request method, or the answered request's method for responses
+ *   kind        VARCHAR     request | notification | response | error
+ *   tool        VARCHAR     tools/call params.name (also on the response)
+ *   uri         VARCHAR     resources/read params.uri (also on the response)
+ *   size        BIGINT      bytes of the message's JSON text
+ *   status      INTEGER     HTTP status of the response that carried it, NULL otherwise
+ *   session     VARCHAR     FlowReport.mcp.session (core/mcp/link.ts), NULL when not linked
+ *
+ * findings — one row per ScanReport.findings[idx] (the scans.findings JSON stays as well).
+ *   scan_id, idx  PK, rule_id ('HNDL007' …), level, message, server, client,
+ *   flow_ids INTEGER[], recommendation, evidence JSON
+ *
+ * mcp_payloads — opt-in argument / result values (FlowReport.mcp.payloads, only present when a
+ *   scan was made with --store-payloads): scan_id, flow_id, seq (the message record's index),
+ *   params JSON, result JSON, error JSON.
+ *
+ * handshakes — VIEW over flows WHERE has_tls: identity, endpoints, TLS and key-exchange columns.
  */
 
 export interface Migration {
@@ -169,9 +195,55 @@ const V1: readonly string[] = [
   )`,
 ];
 
+const V2: readonly string[] = [
+  `CREATE TABLE mcp_messages (
+    scan_id    VARCHAR NOT NULL,
+    flow_id    BIGINT NOT NULL,
+    seq        INTEGER NOT NULL CHECK (seq >= 0),
+    ts         TIMESTAMP,
+    dir        VARCHAR NOT NULL CHECK (dir IN ('c2s','s2c')),
+    jsonrpc_id VARCHAR,
+    method     VARCHAR,
+    kind       VARCHAR NOT NULL CHECK (kind IN ('request','notification','response','error')),
+    tool       VARCHAR,
+    uri        VARCHAR,
+    size       BIGINT CHECK (size >= 0),
+    status     INTEGER,
+    session    VARCHAR
+  )`,
+  `CREATE TABLE findings (
+    scan_id        VARCHAR NOT NULL,
+    idx            INTEGER NOT NULL,
+    rule_id        VARCHAR NOT NULL,
+    level          VARCHAR NOT NULL CHECK (level IN ('none','low','medium','high','critical')),
+    message        VARCHAR NOT NULL,
+    server         VARCHAR,
+    client         VARCHAR,
+    flow_ids       INTEGER[],
+    recommendation VARCHAR,
+    evidence       JSON,
+    PRIMARY KEY (scan_id, idx)
+  )`,
+  `CREATE TABLE mcp_payloads (
+    scan_id VARCHAR NOT NULL,
+    flow_id BIGINT NOT NULL,
+    seq     INTEGER NOT NULL CHECK (seq >= 0),
+    params  JSON,
+    result  JSON,
+    error   JSON
+  )`,
+  `CREATE VIEW handshakes AS
+    SELECT scan_id, flow_id, transport, app, first_seen, client_ip, client_port, server_ip, server_port,
+           tls_version, sni, offered_groups, key_share_groups, selected_group, hrr, cipher_suite, alpn,
+           ja4, signature_algorithms, ech, cert_sig_alg, cert_key_alg, cert_key_bits, share_validation,
+           kex_offered, kex_negotiated, kex_group, kex_reason, kex_mechanism
+      FROM flows WHERE has_tls`,
+];
+
 /** All migrations, in ascending version order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'scans, inputs and flows tables', statements: V1 },
+  { version: 2, description: 'mcp_messages, findings, mcp_payloads tables and handshakes view', statements: V2 },
 ];
 
 /** The schema version this build writes and reads. */
@@ -196,3 +268,21 @@ export const INPUT_COLUMNS: readonly string[] = [
   'scan_id', 'idx', 'path', 'format', 'compressed', 'packets', 'bytes', 'truncated', 'error',
   'sha256', 'link_types',
 ];
+
+/** mcp_messages columns in table order (Appender order of appendMcpMessages in write.ts). */
+export const MCP_MESSAGE_COLUMNS: readonly string[] = [
+  'scan_id', 'flow_id', 'seq', 'ts', 'dir', 'jsonrpc_id', 'method', 'kind', 'tool', 'uri', 'size',
+  'status', 'session',
+];
+
+/** findings columns in table order (Appender order of appendFinding in write.ts). */
+export const FINDING_COLUMNS: readonly string[] = [
+  'scan_id', 'idx', 'rule_id', 'level', 'message', 'server', 'client', 'flow_ids', 'recommendation',
+  'evidence',
+];
+
+/** mcp_payloads columns in table order (Appender order of appendMcpPayloads in write.ts). */
+export const MCP_PAYLOAD_COLUMNS: readonly string[] = ['scan_id', 'flow_id', 'seq', 'params', 'result', 'error'];
+
+/** Tables holding per-scan rows added in schema version 2 (deleted with their scan). */
+export const SCAN_DETAIL_TABLES: readonly string[] = ['mcp_payloads', 'mcp_messages', 'findings'];

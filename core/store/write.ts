@@ -2,10 +2,13 @@
  * Writes report objects into DuckDB Appender rows. The append order of appendFlow /
  * appendInput must match FLOW_COLUMNS / INPUT_COLUMNS of schema.ts (a test checks the table).
  * Invalid values throw StoreError('INVALID_REPORT') naming the flow and field.
+ * Schema version 2 adds appendMcpMessages / appendFinding / appendMcpPayloads and
+ * writeScanDetails, which writes them inside writeScan's transaction.
  */
 import { INTEGER, LIST, VARCHAR, timestampValue } from '@duckdb/node-api';
-import type { DuckDBAppender } from '@duckdb/node-api';
-import type { FlowReport, InputReport } from '../report/model.js';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { Finding, FlowReport, InputReport, McpPayloadReport, ScanReport } from '../report/model.js';
+import { SCAN_DETAIL_TABLES } from './schema.js';
 import { isoToMicros } from './time.js';
 import { StoreError } from './types.js';
 
@@ -161,4 +164,125 @@ export function appendInput(a: DuckDBAppender, scanId: string, idx: number, i: I
   str(a, i.sha256);
   ints(a, i.linkTypes, w, 'linkTypes');
   a.endRow();
+}
+
+/* ---- schema version 2: mcp_messages, findings, mcp_payloads (core/store/schema.ts) ---- */
+
+/** Appends one mcp_messages row per message record of the flow (MCP_MESSAGE_COLUMNS order). */
+export function appendMcpMessages(a: DuckDBAppender, scanId: string, f: FlowReport): number {
+  const m = f.mcp;
+  if (m === null || m === undefined) return 0;
+  const list = m['messages'];
+  if (!Array.isArray(list)) return 0;
+  const session = typeof m.session === 'string' ? m.session : null;
+  const w = `flow ${String(f.id)}`;
+  let n = 0;
+  list.forEach((raw: unknown, seq) => {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(w, `mcp.messages[${seq}]`, raw);
+    const r = raw as Record<string, unknown>;
+    const field = (k: string): string => `mcp.messages[${seq}].${k}`;
+    const s = (k: string): string | null => {
+      const v = r[k];
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'string') throw bad(w, field(k), v);
+      return v;
+    };
+    const nOrNull = (k: string): number | null => {
+      const v = r[k];
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'number') throw bad(w, field(k), v);
+      return v;
+    };
+    a.appendVarchar(scanId);
+    big(a, f.id, w, 'id');
+    a.appendInteger(seq);
+    const us = nOrNull('tsMicros');
+    if (us === null) a.appendNull();
+    else if (Number.isSafeInteger(us)) a.appendTimestamp(timestampValue(BigInt(us)));
+    else throw bad(w, field('tsMicros'), us);
+    const dir = s('dir');
+    if (dir !== 'c2s' && dir !== 's2c') throw bad(w, field('dir'), dir);
+    a.appendVarchar(dir);
+    str(a, s('id'));
+    str(a, s('method'));
+    const kind = s('kind');
+    if (kind === null) throw bad(w, field('kind'), kind);
+    a.appendVarchar(kind);
+    str(a, s('tool'));
+    str(a, s('uri'));
+    big(a, nOrNull('size'), w, field('size'));
+    int(a, nOrNull('status'), w, field('status'));
+    str(a, session);
+    a.endRow();
+    n++;
+  });
+  return n;
+}
+
+const LEVELS = new Set(['none', 'low', 'medium', 'high', 'critical']);
+
+/** Appends one findings row (FINDING_COLUMNS order). */
+export function appendFinding(a: DuckDBAppender, scanId: string, idx: number, fd: Finding): void {
+  const w = `finding ${idx}`;
+  if (fd === null || typeof fd !== 'object') throw bad(w, 'finding', fd);
+  if (typeof fd.ruleId !== 'string' || fd.ruleId === '') throw bad(w, 'ruleId', fd.ruleId);
+  if (!LEVELS.has(fd.level)) throw bad(w, 'level', fd.level);
+  if (typeof fd.message !== 'string') throw bad(w, 'message', fd.message);
+  a.appendVarchar(scanId);
+  a.appendInteger(idx);
+  a.appendVarchar(fd.ruleId);
+  a.appendVarchar(fd.level);
+  a.appendVarchar(fd.message);
+  str(a, typeof fd.server === 'string' ? fd.server : null);
+  str(a, typeof fd.client === 'string' ? fd.client : null);
+  ints(a, Array.isArray(fd.flowIds) ? fd.flowIds : null, w, 'flowIds');
+  str(a, typeof fd.recommendation === 'string' ? fd.recommendation : null);
+  json(a, fd.evidence);
+  a.endRow();
+}
+
+/** Appends the flow's opt-in payload rows (MCP_PAYLOAD_COLUMNS order); none by default. */
+export function appendMcpPayloads(a: DuckDBAppender, scanId: string, f: FlowReport): number {
+  const list = f.mcp?.payloads;
+  if (!Array.isArray(list)) return 0;
+  const w = `flow ${String(f.id)}`;
+  list.forEach((p: McpPayloadReport, i) => {
+    if (p === null || typeof p !== 'object' || !Number.isInteger(p.seq) || p.seq < 0) throw bad(w, `mcp.payloads[${i}].seq`, p?.seq);
+    a.appendVarchar(scanId);
+    big(a, f.id, w, 'id');
+    a.appendInteger(p.seq);
+    json(a, p.params);
+    json(a, p.result);
+    json(a, p.error);
+    a.endRow();
+  });
+  return list.length;
+}
+
+/**
+ * Writes the schema-2 rows of a report (mcp_messages, findings, mcp_payloads). Call inside
+ * writeScan's open transaction, after the flows; rows of the same scan id are deleted first so
+ * a replaced scan never keeps stale rows. On failure the appender is discarded and the error
+ * rethrown for the caller's ROLLBACK.
+ */
+export async function writeScanDetails(conn: DuckDBConnection, scanId: string, report: ScanReport): Promise<void> {
+  for (const t of SCAN_DETAIL_TABLES) await conn.run(`DELETE FROM ${t} WHERE scan_id = $id`, { id: scanId });
+  const steps: [string, (a: DuckDBAppender) => void][] = [
+    ['mcp_messages', (a) => { for (const f of report.flows) appendMcpMessages(a, scanId, f); }],
+    ['findings', (a) => { (report.findings ?? []).forEach((fd, i) => appendFinding(a, scanId, i, fd)); }],
+  ];
+  if (report.flows.some((f) => Array.isArray(f.mcp?.payloads) && (f.mcp?.payloads?.length ?? 0) > 0)) {
+    steps.push(['mcp_payloads', (a) => { for (const f of report.flows) appendMcpPayloads(a, scanId, f); }]);
+  }
+  for (const [table, fill] of steps) {
+    const a = await conn.createAppender(table);
+    try {
+      fill(a);
+      a.closeSync();
+    } catch (err) {
+      try { a.clear(); } catch { /* already failed */ }
+      try { a.closeSync(); } catch { /* already failed */ }
+      throw err;
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openStore } from '../../core/store/index.js';
+import { SCHEMA_VERSION, openStore } from '../../core/store/index.js';
 import { buildApp } from '../../server/app.js';
 import { ERROR_CODES } from '../../server/errors.js';
 import { startServer } from '../../server/main.js';
@@ -60,7 +60,7 @@ describe('api without token', () => {
   it('GET /api/health', async () => {
     const res = await app.inject({ url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', schemaVersion: 1 });
+    expect(res.json()).toMatchObject({ status: 'ok', schemaVersion: SCHEMA_VERSION });
     expectSecurityHeaders(res.headers);
     expect(res.headers['cache-control']).toBe('no-store');
   });
