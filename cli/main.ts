@@ -26,7 +26,7 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
-export const FORMATS = ['table', 'json'] as const;
+export const FORMATS = ['table', 'json', 'ndjson', 'sarif', 'cbom', 'markdown'] as const;
 
 function collectFormat(v: string, prev: string[]): string[] {
   if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${v}'`);
@@ -48,6 +48,9 @@ export function buildProgram(): Command {
     .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
     .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
     .option('--policy <file>', 'sensitivity and risk policy (YAML or JSON): category lifetimes, declarations, CRQC curve, thresholds')
+    .addOption(new Option('--cbom-version <v>', 'CycloneDX version of --format cbom').choices(['1.6', '1.7']).default('1.6'))
+    .option('--inventory <file>', 'registered MCP servers and tool-call policy (YAML or JSON, see docs/inventory.md)')
+    .option('--store-payloads', 'keep MCP argument and result values in the report and the database (off: the scanner must not copy the secrets it finds)')
     .option('--sign <keyfile>', 'sign each --out report with this ML-DSA-65 secret key (writes REPORT.sig; see keygen)')
     .option('-q, --quiet', 'print nothing but the report and errors')
     .showHelpAfterError(false)

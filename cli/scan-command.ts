@@ -6,10 +6,26 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { ScanSession } from '../core/scan.js';
 import type { ScanReport, RiskLevel } from '../core/report/model.js';
 import { renderTable } from '../core/report/table.js';
+import { toSarif } from '../core/report/sarif.js';
+import { toCbom } from '../core/report/cbom.js';
+import { toMarkdown } from '../core/report/markdown.js';
+import { toNdjson } from '../core/report/ndjson.js';
 import { openStore } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadPolicy, PolicyError } from '../core/risk/policy.js';
 import { writeReportSignature } from '../core/sign/files.js';
+import { loadMcpPolicy, McpPolicyError } from '../core/mcp/policy.js';
+import type { McpPolicy } from '../core/mcp/policy.js';
+
+function mcpPolicyFrom(path: string | undefined): McpPolicy | null {
+  if (path === undefined) return null;
+  try {
+    return loadMcpPolicy(path);
+  } catch (e: unknown) {
+    if (e instanceof McpPolicyError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 import type { Policy } from '../core/risk/policy.js';
 
 function policyFrom(path: string | undefined): Policy | undefined {
@@ -32,6 +48,9 @@ export interface ScanCliOptions {
   quiet?: boolean;
   policy?: string;
   sign?: string;
+  inventory?: string;
+  storePayloads?: boolean;
+  cbomVersion?: '1.6' | '1.7';
 }
 
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -49,10 +68,18 @@ export function pairOutputs(formats: string[], outs: string[]): Output[] {
   return formats.map((f, i) => ({ format: f, out: outs[i] ?? null }));
 }
 
-function render(report: ScanReport, format: string, toTty: boolean): string {
+function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCliOptions): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
+    case 'ndjson':
+      return toNdjson(report);
+    case 'sarif':
+      return toSarif(report);
+    case 'cbom':
+      return toCbom(report, { specVersion: opts.cbomVersion ?? '1.6' });
+    case 'markdown':
+      return toMarkdown(report);
     case 'table':
     default: {
       const color = toTty && !process.env['NO_COLOR'];
@@ -62,13 +89,10 @@ function render(report: ScanReport, format: string, toTty: boolean): string {
   }
 }
 
-/** Highest risk level among the report's flows (flows without a risk count as none). */
+/** Highest level among the report's findings. */
 export function worstLevel(report: ScanReport): RiskLevel {
   let worst: RiskLevel = 'none';
-  for (const f of report.flows) {
-    const l = f.risk?.level;
-    if (l && LEVEL_RANK[l] > LEVEL_RANK[worst]) worst = l;
-  }
+  for (const f of report.findings ?? []) if (LEVEL_RANK[f.level] > LEVEL_RANK[worst]) worst = f.level;
   return worst;
 }
 
@@ -89,7 +113,15 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
   if (stdoutOutputs.length > 1) throw new UsageError('only one format can go to standard output: give the others --out FILE');
 
   const policy = policyFrom(opts.policy);
-  const session = new ScanSession({ streamBytes: opts.streamBytes, maxFlows: opts.maxFlows, hash: opts.db !== undefined, ...(policy ? { policy } : {}) });
+  const mcpPolicy = mcpPolicyFrom(opts.inventory);
+  const session = new ScanSession({
+    streamBytes: opts.streamBytes,
+    maxFlows: opts.maxFlows,
+    hash: opts.db !== undefined,
+    mcpPolicy,
+    storePayloads: opts.storePayloads === true,
+    ...(policy ? { policy } : {}),
+  });
   for (const input of inputs) {
     const res = await session.addInput(input);
     if (!opts.quiet && (res.truncated || res.error)) {
@@ -108,7 +140,7 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     }
   }
   for (const o of outputs) {
-    const text = render(report, o.format, o.out === null && process.stdout.isTTY === true);
+    const text = render(report, o.format, o.out === null && process.stdout.isTTY === true, opts);
     if (o.out === null) process.stdout.write(text);
     else {
       try {

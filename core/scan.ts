@@ -24,6 +24,9 @@ import { PayloadEvidence, assessReport } from './risk/flow-evidence.js';
 import { defaultPolicy } from './risk/policy.js';
 import type { Policy } from './risk/policy.js';
 import { aggregate } from './risk/aggregate.js';
+import { analyzeMcp } from './mcp/analyze.js';
+import type { McpPolicy } from './mcp/policy.js';
+import { deriveFindings } from './report/findings.js';
 
 export interface ScanOptions {
   /** bytes of each TCP direction reassembled for handshake decoding (default 64 KiB) */
@@ -47,6 +50,10 @@ export interface ScanOptions {
   policy?: Policy;
   /** the time risk is assessed at (default: now) */
   now?: Date;
+  /** registered MCP servers and tool-call policy (--inventory) */
+  mcpPolicy?: McpPolicy | null;
+  /** keep MCP argument and result values in the report (--store-payloads; off by default) */
+  storePayloads?: boolean;
 }
 
 /** at most this many sessions / resumed flows are remembered for resumption linking */
@@ -68,7 +75,7 @@ export class ScanSession {
   private flowsEvicted = 0;
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
-  private readonly evidence = new PayloadEvidence();
+  private readonly evidence: PayloadEvidence;
   private readonly policy: Policy;
   private readonly now: Date;
   /** session id / ticket → the full handshake that established it (for resumption linking) */
@@ -80,6 +87,7 @@ export class ScanSession {
     const pkt = newDecodedPacket();
     const weirds = this.weirds;
     this.policy = opts.policy ?? defaultPolicy();
+    this.evidence = new PayloadEvidence(opts.storePayloads === true);
     this.now = opts.now ?? new Date();
     this.table = new FlowTable({
       factory: createAppFactory({ httpBytesPerDir: opts.httpBytesPerDir, weirds, onMcpPayload: this.evidence.onPayload, ...opts.dispatch }),
@@ -98,6 +106,7 @@ export class ScanSession {
 
   private endFlow(flow: Flow): void {
     const evidence = this.evidence.take(flow);
+    const payloads = this.evidence.takePayloads(flow);
     if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {
       if (this.emptyFlows >= MAX_EMPTY_FLOW_REPORTS) {
         this.emptyFlowsDropped++;
@@ -107,6 +116,7 @@ export class ScanSession {
     }
     this.opts.onEngineFlow?.(flow);
     const r = flowToReport(flow);
+    if (payloads !== null && r.mcp) r.mcp.payloads = payloads;
     assessReport(flow, r, evidence, this.policy, this.now);
     if (flow.tls) this.noteSession(flow, r.kex.negotiated, r.kex.group, r.tls?.selectedGroup ?? null, r.kex.reason ?? null);
     this.flows.push(r);
@@ -179,7 +189,7 @@ export class ScanSession {
     this.flowsEvicted = this.table.stats.flowsEvicted;
     const finishedAt = new Date();
     this.flows.sort((a, b) => a.id - b.id);
-    return {
+    const report: ScanReport = {
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       scan: {
         id: randomUUID(),
@@ -199,6 +209,10 @@ export class ScanSession {
       flows: this.flows,
       aggregates: aggregate(this.flows, { now: this.now }),
     };
+    // MCP sessions across connections, the inventory and the policy audit, then every finding
+    analyzeMcp(report, this.opts.mcpPolicy ?? null);
+    report.findings = deriveFindings(report, { extra: report.findings ?? [] });
+    return report;
   }
 }
 

@@ -13,6 +13,7 @@ import { classifySsh } from '../ssh/kex.js';
 import type { SshInfo } from '../ssh/types.js';
 import { toMcpReport } from '../mcp/report.js';
 import type { McpFlowInfo } from '../mcp/types.js';
+import type { HttpFlowInfo } from '../http/types.js';
 import { microsToIso } from '../util/time.js';
 import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
 
@@ -94,6 +95,23 @@ export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
   const ssh = flow.ext['ssh'] as SshInfo | undefined;
   if (ssh) r['ssh'] = ssh;
   if (flow.ext['socks']) r['socks'] = flow.ext['socks'];
+  const http = flow.ext['http'] as HttpFlowInfo | undefined;
+  if (http) {
+    // request lines without query values (HttpRequestSummary never keeps them)
+    r['http'] = {
+      requestCount: http.requestCount,
+      responseCount: http.responseCount,
+      statusCounts: http.statusCounts,
+      requests: http.requests.slice(0, 16).map((q) => ({
+        method: q.method,
+        path: q.path,
+        host: q.host,
+        contentType: q.contentType,
+        status: q.status,
+        authScheme: q.authScheme,
+      })),
+    };
+  }
   if (flow.ext['quic']) r['quic'] = flow.ext['quic'];
   return r;
 }

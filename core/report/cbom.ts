@@ -144,9 +144,8 @@ export function toCbom(report: ScanReport, opts: CbomOptions = {}): string {
     }
   }
 
-  const sorted = [...protocols.values()].sort((a, b) =>
-    a.server !== b.server ? (a.server < b.server ? -1 : 1) : `${a.type} ${a.version ?? ''}` < `${b.type} ${b.version ?? ''}` ? -1 : 1,
-  );
+  const sortKey = (p: ProtocolAcc): string => `${p.server}\u0000${p.type}\u0000${p.version ?? ''}\u0000${p.transport}`;
+  const sorted = [...protocols.values()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   sorted.forEach((p, i) => {
     p.ref = `crypto/protocol/${i + 1}`;
   });

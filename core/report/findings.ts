@@ -270,7 +270,13 @@ function describe(b: Bucket): { message: string; recommendation: string; evidenc
     case 'classicalLongLived': {
       if (b.category !== null) evidence['category'] = b.category;
       if (b.lifetimeYears !== null) evidence['lifetimeYears'] = b.lifetimeYears;
-      const data = b.category !== null && b.lifetimeYears !== null ? ` carrying ${b.category} data (secret for ${b.lifetimeYears} years)` : '';
+      const years = b.lifetimeYears !== null ? `${b.lifetimeYears} year${b.lifetimeYears === 1 ? '' : 's'}` : '';
+      const data =
+        b.lifetimeYears === null
+          ? ''
+          : b.category === null || b.category === 'unknown'
+            ? ` carrying data of unknown content (assumed secret for ${years})`
+            : ` carrying ${b.category} data (secret for ${years})`;
       return {
         message: `Classical key exchange (${groups.length > 0 ? list(groups) : 'unknown group'}) protects ${flows} to ${s}${data}: recorded traffic can be decrypted once a quantum computer exists.`,
         recommendation: `Enable the hybrid ${hybridName} key exchange on ${s} and its clients.`,

@@ -3,8 +3,8 @@
  * tables): flows and bytes per negotiated class, the top findings, MCP servers seen and the
  * inputs with their truncation notes. GitHub rejects comments over 65 536 characters, so the
  * output is capped (default 60 000). Captured strings (SNI, tool and server names, SSH algorithm
- * names) are escaped: Markdown punctuation backslash-escaped (CommonMark §2.4), `|` escaped for
- * table cells, `<`, `>`, `&` as HTML entities (no raw HTML), control characters replaced.
+ * names) are escaped: inline Markdown punctuation backslash-escaped (CommonMark §2.4; captured
+ * text never starts a line, so `-`, `+` and `.` stay), `|` escaped for table cells, `<`, `>`, `&` as HTML entities (no raw HTML), control characters replaced.
  */
 import type { Finding, FlowReport, ScanReport } from './model.js';
 import { findingsOf } from './findings.js';
@@ -27,7 +27,7 @@ const TRUNCATED_NOTE = '\n_… truncated to fit the GitHub comment limit._\n';
 
 /** Escape text for Markdown (paragraphs and table cells); clips to `max` characters first. */
 export function mdEscape(s: string, max = 200): string {
-  return clip(stripControls(s), max).replace(/[\\`*_{}[\]()#+!|~<>&-]/g, (c) => {
+  return clip(stripControls(s), max).replace(/[\\`*_{}[\]()#!|~<>&]/g, (c) => {
     if (c === '<') return '&lt;';
     if (c === '>') return '&gt;';
     if (c === '&') return '&amp;';

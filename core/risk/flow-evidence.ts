@@ -5,7 +5,7 @@
  * the detector, the category and the location only.
  */
 import type { Flow } from '../flow/types.js';
-import type { FlowReport } from '../report/model.js';
+import type { FlowReport, McpPayloadReport } from '../report/model.js';
 import type { HttpFlowInfo } from '../http/types.js';
 import type { McpFlowInfo, McpPayload } from '../mcp/types.js';
 import { groupInfo } from '../tls/groups.js';
@@ -20,12 +20,48 @@ const MAX_PAYLOAD_EVIDENCE = 64;
 /** flows with pending payload evidence at once */
 const MAX_FLOWS_WITH_EVIDENCE = 100_000;
 
-/** Collects detector evidence from MCP payloads while the scan runs (values are not retained). */
+/** JSON text kept per flow with --store-payloads (beyond it payloads are counted, not kept) */
+const MAX_PAYLOAD_BYTES_PER_FLOW = 1 << 20;
+
+/**
+ * Collects detector evidence from MCP payloads while the scan runs. Values are not retained —
+ * unless the user opted in with --store-payloads, then they are kept (bounded) for the store.
+ */
 export class PayloadEvidence {
   private readonly byFlow = new Map<Flow, Evidence[]>();
+  private readonly payloads = new Map<Flow, { list: McpPayloadReport[]; bytes: number; seq: number }>();
   dropped = 0;
 
+  constructor(private readonly keepPayloads = false) {}
+
+  private keep(flow: Flow, msg: McpPayload): void {
+    let p = this.payloads.get(flow);
+    if (!p) {
+      if (this.payloads.size >= MAX_FLOWS_WITH_EVIDENCE) return;
+      p = { list: [], bytes: 0, seq: 0 };
+      this.payloads.set(flow, p);
+    }
+    const seq = p.seq++;
+    if (msg.params === undefined && msg.result === undefined && msg.error === undefined) return;
+    const entry: McpPayloadReport = { seq };
+    if (msg.params !== undefined) entry.params = msg.params;
+    if (msg.result !== undefined) entry.result = msg.result;
+    if (msg.error !== undefined) entry.error = msg.error;
+    const size = JSON.stringify(entry).length;
+    if (p.bytes + size > MAX_PAYLOAD_BYTES_PER_FLOW) return;
+    p.bytes += size;
+    p.list.push(entry);
+  }
+
+  /** payload values of a flow (only with keepPayloads) */
+  takePayloads(flow: Flow): McpPayloadReport[] | null {
+    const p = this.payloads.get(flow);
+    this.payloads.delete(flow);
+    return p ? p.list : null;
+  }
+
   readonly onPayload = (flow: Flow, msg: McpPayload): void => {
+    if (this.keepPayloads) this.keep(flow, msg);
     let list = this.byFlow.get(flow);
     if (!list) {
       if (this.byFlow.size >= MAX_FLOWS_WITH_EVIDENCE) {

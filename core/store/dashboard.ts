@@ -98,11 +98,11 @@ export function scanOverview(store: Store, scan: string, topN = 10): Promise<Ove
     );
     const findingRows = await q(
       `WITH ${FINDINGS_CTE}
-       SELECT f->>'ruleId' AS rule_id, max(${LEVEL_RANK(`f->>'level'`)}) AS level_rank, count(*) AS findings,
-              first(f->>'message') AS message, first(f->>'recommendation') FILTER (WHERE f->>'recommendation' IS NOT NULL) AS recommendation,
-              list(DISTINCT f->>'server') FILTER (WHERE f->>'server' IS NOT NULL) AS servers,
-              coalesce(sum(json_array_length(f->'flowIds')), 0) AS flow_refs
-         FROM fnd WHERE f->>'ruleId' IS NOT NULL
+       SELECT json_extract_string(f, '$.ruleId') AS rule_id, max(${LEVEL_RANK(`json_extract_string(f, '$.level')`)}) AS level_rank, count(*) AS findings,
+              first(json_extract_string(f, '$.message')) AS message, first(json_extract_string(f, '$.recommendation')) FILTER (WHERE json_extract_string(f, '$.recommendation') IS NOT NULL) AS recommendation,
+              list(DISTINCT json_extract_string(f, '$.server')) FILTER (WHERE json_extract_string(f, '$.server') IS NOT NULL) AS servers,
+              coalesce(sum(json_array_length(json_extract(f, '$.flowIds'))), 0) AS flow_refs
+         FROM fnd WHERE json_extract_string(f, '$.ruleId') IS NOT NULL
         GROUP BY rule_id ORDER BY level_rank DESC NULLS LAST, findings DESC, rule_id LIMIT $top`,
       { scan, top: BigInt(topN) },
     );
@@ -290,20 +290,20 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
     if (!(await scanExists(q, scan))) return null;
     const mcpFlows = `m AS (
       SELECT ${SERVER_LABEL_SQL} AS server, client_ip, mcp, ${CLASS_RANK} AS worst_rank, ${BYTES} AS b,
-             TRY_CAST(mcp->>'registered' AS BOOLEAN) AS registered
+             TRY_CAST(json_extract_string(mcp, '$.registered') AS BOOLEAN) AS registered
         FROM flows WHERE scan_id = $scan AND mcp IS NOT NULL)`;
     const status = `st AS (
-      SELECT f->>'server' AS server,
-             bool_or(f->>'ruleId' = 'HNDL007') AS shadow, bool_or(f->>'ruleId' = 'HNDL008') AS registered
-        FROM fnd WHERE f->>'server' IS NOT NULL GROUP BY 1)`;
+      SELECT json_extract_string(f, '$.server') AS server,
+             bool_or(json_extract_string(f, '$.ruleId') = 'HNDL007') AS shadow, bool_or(json_extract_string(f, '$.ruleId') = 'HNDL008') AS registered
+        FROM fnd WHERE json_extract_string(f, '$.server') IS NOT NULL GROUP BY 1)`;
     const servers = await q(
       `WITH ${FINDINGS_CTE}, ${mcpFlows}, ${status}
        SELECT m.server, count(*) AS flows, sum(b) AS bytes, count(DISTINCT client_ip) AS clients,
               min(worst_rank) AS worst,
-              list(DISTINCT mcp->'server'->>'name') FILTER (WHERE mcp->'server'->>'name' IS NOT NULL) AS names,
-              list(DISTINCT mcp->'server'->>'version') FILTER (WHERE mcp->'server'->>'version' IS NOT NULL) AS versions,
-              list(DISTINCT mcp->>'transport') FILTER (WHERE mcp->>'transport' IS NOT NULL) AS transports,
-              list(DISTINCT mcp->>'protocolVersion') FILTER (WHERE mcp->>'protocolVersion' IS NOT NULL) AS protocols,
+              list(DISTINCT json_extract_string(mcp, '$.server.name')) FILTER (WHERE json_extract_string(mcp, '$.server.name') IS NOT NULL) AS names,
+              list(DISTINCT json_extract_string(mcp, '$.server.version')) FILTER (WHERE json_extract_string(mcp, '$.server.version') IS NOT NULL) AS versions,
+              list(DISTINCT json_extract_string(mcp, '$.transport')) FILTER (WHERE json_extract_string(mcp, '$.transport') IS NOT NULL) AS transports,
+              list(DISTINCT json_extract_string(mcp, '$.protocolVersion')) FILTER (WHERE json_extract_string(mcp, '$.protocolVersion') IS NOT NULL) AS protocols,
               bool_or(m.registered) AS reg_flag, bool_or(NOT m.registered) AS shadow_flag,
               bool_or(st.registered) AS reg_finding, bool_or(st.shadow) AS shadow_finding
          FROM m LEFT JOIN st USING (server)
@@ -313,8 +313,8 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
     const clients = await q(
       `WITH ${mcpFlows}
        SELECT client_ip, count(*) AS flows, count(DISTINCT server) AS servers,
-              list(DISTINCT mcp->'client'->>'name') FILTER (WHERE mcp->'client'->>'name' IS NOT NULL) AS names,
-              list(DISTINCT mcp->'client'->>'version') FILTER (WHERE mcp->'client'->>'version' IS NOT NULL) AS versions,
+              list(DISTINCT json_extract_string(mcp, '$.client.name')) FILTER (WHERE json_extract_string(mcp, '$.client.name') IS NOT NULL) AS names,
+              list(DISTINCT json_extract_string(mcp, '$.client.version')) FILTER (WHERE json_extract_string(mcp, '$.client.version') IS NOT NULL) AS versions,
               min(worst_rank) AS worst
          FROM m GROUP BY client_ip ORDER BY flows DESC, client_ip LIMIT $limit`,
       { scan, limit: BigInt(limit) },
@@ -322,12 +322,12 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
     const tools = await q(
       `WITH ${mcpFlows},
        calls AS (
-         SELECT server, client_ip, worst_rank, u.msg->>'tool' AS tool
-           FROM m, unnest(from_json(coalesce(mcp->'messages', '[]'), '["JSON"]')) AS u(msg)
-          WHERE u.msg->>'method' = 'tools/call' AND u.msg->>'kind' = 'request' AND u.msg->>'tool' IS NOT NULL),
+         SELECT server, client_ip, worst_rank, json_extract_string(u.msg, '$.tool') AS tool
+           FROM m, unnest(from_json(coalesce(json_extract(mcp, '$.messages'), '[]'), '["JSON"]')) AS u(msg)
+          WHERE json_extract_string(u.msg, '$.method') = 'tools/call' AND json_extract_string(u.msg, '$.kind') = 'request' AND json_extract_string(u.msg, '$.tool') IS NOT NULL),
        named AS (
          SELECT server, client_ip, worst_rank, u.tool
-           FROM m, unnest(from_json(coalesce(mcp->'toolsCalled', mcp->'tools', '[]'), '["VARCHAR"]')) AS u(tool)),
+           FROM m, unnest(from_json(coalesce(json_extract(mcp, '$.toolsCalled'), json_extract(mcp, '$.tools'), '[]'), '["VARCHAR"]')) AS u(tool)),
        counted AS (SELECT server, tool, count(*) AS calls FROM calls GROUP BY ALL),
        seen AS (
          SELECT server, tool, count(*) AS flows, count(DISTINCT client_ip) AS clients, min(worst_rank) AS worst
@@ -387,9 +387,9 @@ function findingFromRow(r: QueryRow): FindingRow {
   };
 }
 
-const FINDING_COLS = `f->>'ruleId' AS rule_id, f->>'level' AS level, f->>'message' AS message,
-  f->>'server' AS server, f->>'client' AS client, f->>'recommendation' AS recommendation,
-  from_json(coalesce(f->'flowIds', '[]'), '["BIGINT"]') AS flow_ids`;
+const FINDING_COLS = `json_extract_string(f, '$.ruleId') AS rule_id, json_extract_string(f, '$.level') AS level, json_extract_string(f, '$.message') AS message,
+  json_extract_string(f, '$.server') AS server, json_extract_string(f, '$.client') AS client, json_extract_string(f, '$.recommendation') AS recommendation,
+  from_json(coalesce(json_extract(f, '$.flowIds'), '[]'), '["BIGINT"]') AS flow_ids`;
 
 /** a scan's findings, most severe first; null when the scan does not exist */
 export function listFindings(
@@ -399,13 +399,13 @@ export function listFindings(
 ): Promise<{ total: number; findings: FindingRow[] } | null> {
   return store.read(async (q) => {
     if (!(await scanExists(q, scan))) return null;
-    const params = { scan, level: opts.level ?? null, rule: opts.ruleId ?? null, limit: BigInt(opts.limit ?? 1000) };
-    const where = `f->>'ruleId' IS NOT NULL AND ($level IS NULL OR f->>'level' = $level) AND ($rule IS NULL OR f->>'ruleId' = $rule)`;
+    const params = { scan, level: opts.level ?? null, rule: opts.ruleId ?? null };
+    const where = `json_extract_string(f, '$.ruleId') IS NOT NULL AND ($level IS NULL OR json_extract_string(f, '$.level') = $level) AND ($rule IS NULL OR json_extract_string(f, '$.ruleId') = $rule)`;
     const total = await q(`WITH ${FINDINGS_CTE} SELECT count(*) AS n FROM fnd WHERE ${where}`, params);
     const rows = await q(
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd WHERE ${where}
-        ORDER BY ${LEVEL_RANK(`f->>'level'`)} DESC NULLS LAST, rule_id, server NULLS LAST LIMIT $limit`,
-      params,
+        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id, server NULLS LAST LIMIT $limit`,
+      { ...params, limit: BigInt(opts.limit ?? 1000) },
     );
     return { total: n(total[0]?.['n']), findings: rows.map(findingFromRow) };
   });
@@ -422,8 +422,8 @@ export function flowDetail(store: Store, scan: string, flowId: number): Promise<
     if (r === undefined) return null;
     const findings = await q(
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd
-        WHERE list_contains(from_json(coalesce(f->'flowIds', '[]'), '["BIGINT"]'), $flow)
-        ORDER BY ${LEVEL_RANK(`f->>'level'`)} DESC NULLS LAST, rule_id`,
+        WHERE list_contains(from_json(coalesce(json_extract(f, '$.flowIds'), '[]'), '["BIGINT"]'), $flow)
+        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id`,
       { scan, flow: BigInt(flowId) },
     );
     return { flow: flowFromRow(r), serverLabel: str(r['server_label']) ?? '', findings: findings.map(findingFromRow) };

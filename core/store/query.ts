@@ -104,8 +104,8 @@ export function buildFlowQuery(scanId: string, opts: ListFlowsOptions): FlowQuer
   if (opts.search !== undefined && opts.search.trim() !== '') {
     conds.push(`(contains(lower(coalesce(sni, '')), $q) OR contains(server_ip, $q) OR contains(client_ip, $q)
       OR contains(lower(coalesce(app, '')), $q) OR contains(lower(coalesce(kex_group, '')), $q)
-      OR contains(lower(coalesce(mcp->'server'->>'name', '')), $q)
-      OR contains(lower(coalesce(CAST(mcp->'tools' AS VARCHAR), '')), $q))`);
+      OR contains(lower(coalesce(json_extract_string(mcp, '$.server.name'), '')), $q)
+      OR contains(lower(coalesce(CAST(json_extract(mcp, '$.tools') AS VARCHAR), '')), $q))`);
     params['q'] = opts.search.trim().toLowerCase();
   }
   for (const [key, op] of [['from', '>='], ['to', '<']] as const) {

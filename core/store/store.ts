@@ -5,6 +5,8 @@
  * (rolled back on any failure). Extensions are never installed or loaded at run time.
  */
 import { DuckDBInstance, timestampValue } from '@duckdb/node-api';
+import { writeScanDetails } from './write.js';
+import { SCAN_DETAIL_TABLES } from './schema.js';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { FlowReport, ScanReport } from '../report/model.js';
 import { migrate } from './migrate.js';
@@ -100,7 +102,7 @@ class DuckStore implements Store {
         const existing = await rows(conn, 'SELECT 1 AS x FROM scans WHERE scan_id = $id', { id });
         if (existing.length > 0) {
           if (opts.replace !== true) throw new StoreError('SCAN_EXISTS', `scan ${id} is already stored`);
-          for (const t of ['flows', 'inputs', 'scans']) await conn.run(`DELETE FROM ${t} WHERE scan_id = $id`, { id });
+          for (const t of [...SCAN_DETAIL_TABLES, 'flows', 'inputs', 'scans']) await conn.run(`DELETE FROM ${t} WHERE scan_id = $id`, { id });
         }
         const s = report.summary;
         await conn.run(
@@ -130,6 +132,7 @@ class DuckStore implements Store {
         for (const flow of report.flows) appendFlow(appender, id, flow);
         appender.closeSync();
         appender = null;
+        await writeScanDetails(conn, id, report);
         await conn.run('COMMIT');
       } catch (err) {
         if (appender !== null) {
@@ -259,7 +262,7 @@ class DuckStore implements Store {
       await conn.run('BEGIN TRANSACTION');
       try {
         const existing = await rows(conn, 'SELECT 1 AS x FROM scans WHERE scan_id = $id', { id });
-        for (const t of ['flows', 'inputs', 'scans']) await conn.run(`DELETE FROM ${t} WHERE scan_id = $id`, { id });
+        for (const t of [...SCAN_DETAIL_TABLES, 'flows', 'inputs', 'scans']) await conn.run(`DELETE FROM ${t} WHERE scan_id = $id`, { id });
         await conn.run('COMMIT');
         return existing.length > 0;
       } catch (err) {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { linkMcpSessions } from '../../core/mcp/link.js';
 import { buildMcpInventory } from '../../core/mcp/inventory.js';
 import { analyzeMcp } from '../../core/mcp/analyze.js';
-import { parseMcpPolicy } from '../../core/mcp/policy.js';
+import { auditMcp, parseMcpPolicy } from '../../core/mcp/policy.js';
 import { mcpMessages } from '../../core/mcp/records.js';
 import type { FlowReport, ScanReport } from '../../core/report/model.js';
 import { CLIENT, MCP_SAMPLES, PORTS, SERVER, TOOLS_CALLED, scan } from './helpers.js';
@@ -144,5 +144,34 @@ describe('buildMcpInventory', () => {
     const other = await scan('hybrid-offered-classical.pcap');
     const inv2 = buildMcpInventory(other, parseMcpPolicy('servers: [{ name: a, owner: b, url: "https://mcp.internal.test/mcp" }]', 'x'));
     expect(inv2.servers).toEqual([]);
+  });
+});
+
+describe('hostile or malformed report fields', () => {
+  it('link, inventory and audit skip bad MCP fields without throwing', () => {
+    const base = (id: number, mcp: Record<string, unknown>): FlowReport => ({
+      id, transport: 'tcp', client: { ip: '10.0.0.1', port: 40000 + id }, server: { ip: '10.0.0.2', port: 80 }, app: 'mcp',
+      firstSeen: 'not a date', lastSeen: '2026-01-01T00:00:01.000Z',
+      packets: { clientToServer: 1, serverToClient: 1 }, bytes: { clientToServer: 1, serverToClient: 1 }, endReason: null,
+      tls: null, kex: { offered: 'plaintext', negotiated: 'plaintext', group: null }, issues: [],
+      mcp: { methods: [], tools: [], ...mcp },
+    });
+    const r = {
+      flows: [
+        base(1, { messages: 'x', sessionIds: [1, null], legacy: 'y', client: 5, transport: 'streamable-http' }),
+        base(2, { messages: [null, 1, { dir: 'c2s' }, { tsMicros: 1, dir: 'c2s', kind: 'request', id: '1', method: 'tools/call', tool: '<script>\u202e', size: 2 }], server: { name: ['a'] } }),
+        base(3, { messages: [{ tsMicros: 2, dir: 's2c', kind: 'response', id: '1', method: null, tool: null, size: 2 }], transport: 'streamable-http' }),
+        base(4, { toolsCalled: [1, 'x'], toolsListed: 'no', resourcesRead: null, promptsGot: [{}] }),
+      ],
+    } as unknown as ScanReport;
+    linkMcpSessions(r);
+    const inv = buildMcpInventory(r);
+    expect(inv.servers).toHaveLength(1);
+    expect(inv.servers[0]?.tools.map((t) => t.name).sort()).toEqual(['<script>\u202e', 'x']);
+    const policy = parseMcpPolicy('servers: []\ntoolPolicy: [{server: "*", deny: ["<*"]}]', 'x');
+    const fs = auditMcp(r, inv, policy);
+    expect(fs.map((f) => f.ruleId)).toEqual(['HNDL007', 'HNDL009']);
+    expect(fs[1]?.message).toContain('"<script>?"');
+    expect(fs[1]?.evidence?.['tool']).toBe('<script>\u202e');
   });
 });

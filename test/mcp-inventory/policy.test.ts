@@ -78,6 +78,10 @@ describe('loadMcpPolicy', () => {
     expect(j.servers?.[0]).toMatchObject({ host: 'a.example', port: 443, tls: true });
     expect(j.toolPolicy).toEqual([]);
     expect(loadMcpPolicy(file('rules-only.yaml', 'toolPolicy: [{server: "*", deny: [x]}]')).servers).toBeNull();
+    const t = parseMcpPolicy('servers: [{name: a, owner: b, url: "tcp://[::1]:8935"}, {name: c, owner: d, url: "tcp://Stdio.Bridge:99"}]', 'x');
+    expect(t.servers?.map((s) => [s.ip, s.host, s.port, s.path])).toEqual([['::1', null, 8935, null], [null, 'stdio.bridge', 99, null]]);
+    expect(() => parseMcpPolicy('servers: [{name: a, owner: b, url: "tcp://h"}]', 'x')).toThrow('x: servers[0].url must name a port (tcp://host:port)');
+    expect(() => parseMcpPolicy('servers: [{name: a, owner: b, url: "http://h", port: 1}]', 'x')).toThrow('x: servers[0] must give either url or host/ip (+ port), not both');
   });
 
   it('names the bad key in one line', () => {

@@ -1,0 +1,39 @@
+/**
+ * `hndl-scan serve`: the dashboard and API (server/), on 127.0.0.1 unless a token is given.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, ServerConfigError } from '../server/main.js';
+import { UsageError } from './errors.js';
+export async function runServe(opts) {
+    const token = opts.token ?? process.env['HNDL_TOKEN'];
+    // dist/cli/serve-command.js → dist/web
+    const webRoot = resolve(join(dirname(fileURLToPath(import.meta.url)), '..', 'web'));
+    try {
+        const server = await startServer({
+            dbPath: opts.db,
+            host: opts.host,
+            port: opts.port,
+            ...(token ? { token } : {}),
+            ...(existsSync(join(webRoot, 'index.html')) ? { webRoot } : {}),
+        });
+        process.stderr.write(`hndl-scan: dashboard on ${server.url} (database ${opts.db}); Ctrl-C to stop\n`);
+        const stop = () => {
+            void server.close().then(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+    }
+    catch (e) {
+        if (e instanceof ServerConfigError)
+            throw new UsageError(e.message);
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+        if (code === 'EADDRINUSE')
+            throw new UsageError(`port ${opts.port} on ${opts.host} is already in use: choose another with --port`);
+        if (code === 'EACCES')
+            throw new UsageError(`not allowed to listen on ${opts.host}:${opts.port}`);
+        throw e;
+    }
+}
+//# sourceMappingURL=serve-command.js.map

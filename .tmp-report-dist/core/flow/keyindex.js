@@ -1,0 +1,217 @@
+/** MurmurHash3 constants (MurmurHash3.cpp, x86_32) */
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const M5 = 0xe6546b64;
+const F1 = 0x85ebca6b;
+const F2 = 0xc2b2ae35;
+function mix(h, k) {
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    return (Math.imul(h, 5) + M5) | 0;
+}
+function fmix(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, F1);
+    h ^= h >>> 13;
+    h = Math.imul(h, F2);
+    h ^= h >>> 16;
+    return h | 0;
+}
+const TWO32 = 4294967296;
+/**
+ * Per-slot key record, one 64-byte stride so a probe touches one or two cache lines:
+ * word 0 hash, 1 proto | ipVersion << 8, 2 (portA << 16) | portB, 3..6 address A, 7..10 address B
+ * (IPv4 uses the first word only), 11 zone low 32 bits, 12 zone high bits.
+ */
+const STRIDE = 16;
+const K_HASH = 0;
+const K_META = 1;
+const K_PORTS = 2;
+const K_A = 3;
+const K_B = 7;
+const K_ZLO = 11;
+const K_ZHI = 12;
+export class FlowKeyIndex {
+    cap = 0;
+    keys = new Int32Array(0);
+    /** slot + 1; 0 = empty */
+    table = new Int32Array(0);
+    mask = 0;
+    // scratch: key of the packet last given to load()
+    s = new Int32Array(4);
+    d = new Int32Array(4);
+    sp = 0;
+    dp = 0;
+    pmeta = 0;
+    pzlo = 0;
+    pzhi = 0;
+    phash = 0;
+    /** after find(): 0 = packet source is endpoint A, 1 = it is endpoint B */
+    side = 0;
+    constructor(slotCap) {
+        this.grow(slotCap);
+    }
+    /** Reads the packet's key into the scratch area; false if its address offsets are out of bounds. */
+    load(p) {
+        const buf = p.buf;
+        const alen = p.ipVersion === 4 ? 4 : 16;
+        const so = p.srcAddrOff;
+        const dof = p.dstAddrOff;
+        if (so < 0 || dof < 0 || so + alen > buf.length || dof + alen > buf.length)
+            return false;
+        const s = this.s;
+        const d = this.d;
+        const sp = p.srcPort & 0xffff;
+        const dp = p.dstPort & 0xffff;
+        let hs;
+        let hd;
+        if (alen === 4) {
+            const a = buf.readInt32BE(so);
+            const b = buf.readInt32BE(dof);
+            s[0] = a;
+            d[0] = b;
+            s[1] = s[2] = s[3] = 0;
+            d[1] = d[2] = d[3] = 0;
+            hs = fmix(mix(sp, a));
+            hd = fmix(mix(dp, b));
+        }
+        else {
+            for (let i = 0; i < 4; i++) {
+                s[i] = buf.readInt32BE(so + 4 * i);
+                d[i] = buf.readInt32BE(dof + 4 * i);
+            }
+            hs = fmix(mix(mix(mix(mix(sp, s[0] ?? 0), s[1] ?? 0), s[2] ?? 0), s[3] ?? 0));
+            hd = fmix(mix(mix(mix(mix(dp, d[0] ?? 0), d[1] ?? 0), d[2] ?? 0), d[3] ?? 0));
+        }
+        this.sp = sp;
+        this.dp = dp;
+        this.pmeta = (p.proto & 0xff) | (p.ipVersion << 8);
+        const z = p.zone;
+        this.pzlo = z | 0;
+        this.pzhi = Math.floor(z / TWO32) | 0;
+        this.phash = fmix(mix(mix(mix((hs + hd) | 0, this.pmeta), this.pzlo), this.pzhi));
+        return true;
+    }
+    /** Slot holding the loaded key, or -1. Sets `side`. */
+    find() {
+        const mask = this.mask;
+        const table = this.table;
+        const keys = this.keys;
+        const h = this.phash;
+        let i = h & mask;
+        for (;;) {
+            const e = table[i] ?? 0;
+            if (e === 0)
+                return -1;
+            const slot = e - 1;
+            const b = slot * STRIDE;
+            if (keys[b + K_HASH] === h &&
+                keys[b + K_META] === this.pmeta &&
+                keys[b + K_ZLO] === this.pzlo &&
+                keys[b + K_ZHI] === this.pzhi) {
+                const side = this.match(b);
+                if (side >= 0) {
+                    this.side = side === 0 ? 0 : 1;
+                    return slot;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    match(b) {
+        const k = this.keys;
+        const s = this.s;
+        const d = this.d;
+        const pa = k[b + K_PORTS] ?? 0;
+        const a = b + K_A;
+        const c = b + K_B;
+        if (pa === ((this.sp << 16) | this.dp) &&
+            k[a] === s[0] && k[a + 1] === s[1] && k[a + 2] === s[2] && k[a + 3] === s[3] &&
+            k[c] === d[0] && k[c + 1] === d[1] && k[c + 2] === d[2] && k[c + 3] === d[3]) {
+            return 0;
+        }
+        if (pa === ((this.dp << 16) | this.sp) &&
+            k[a] === d[0] && k[a + 1] === d[1] && k[a + 2] === d[2] && k[a + 3] === d[3] &&
+            k[c] === s[0] && k[c + 1] === s[1] && k[c + 2] === s[2] && k[c + 3] === s[3]) {
+            return 1;
+        }
+        return -1;
+    }
+    /** Stores the loaded key in `slot` (packet source becomes endpoint A) and indexes it. */
+    insert(slot) {
+        const b = slot * STRIDE;
+        const k = this.keys;
+        k[b + K_HASH] = this.phash;
+        k[b + K_META] = this.pmeta;
+        k[b + K_PORTS] = (this.sp << 16) | this.dp;
+        k.set(this.s, b + K_A);
+        k.set(this.d, b + K_B);
+        k[b + K_ZLO] = this.pzlo;
+        k[b + K_ZHI] = this.pzhi;
+        this.place(slot);
+        this.side = 0;
+    }
+    hashOf(slot) {
+        return this.keys[slot * STRIDE + K_HASH] ?? 0;
+    }
+    place(slot) {
+        const mask = this.mask;
+        let i = this.hashOf(slot) & mask;
+        while ((this.table[i] ?? 0) !== 0)
+            i = (i + 1) & mask;
+        this.table[i] = slot + 1;
+    }
+    /** Removes `slot` from the index (backward-shift deletion, no tombstones). */
+    remove(slot) {
+        const mask = this.mask;
+        const table = this.table;
+        let i = this.hashOf(slot) & mask;
+        for (let n = 0;; n++) {
+            const e = table[i] ?? 0;
+            if (e === 0 || n > mask)
+                return; // not indexed
+            if (e === slot + 1)
+                break;
+            i = (i + 1) & mask;
+        }
+        let j = i;
+        for (;;) {
+            j = (j + 1) & mask;
+            const e = table[j] ?? 0;
+            if (e === 0)
+                break;
+            const k = this.hashOf(e - 1) & mask;
+            // move entry j into the hole at i unless its home k lies cyclically in (i, j]
+            const inRange = i <= j ? k > i && k <= j : k > i || k <= j;
+            if (!inRange) {
+                table[i] = e;
+                i = j;
+            }
+        }
+        table[i] = 0;
+    }
+    /** Grows key storage to `slotCap` slots and rebuilds the probe table (load factor <= 1/2). */
+    grow(slotCap) {
+        if (slotCap <= this.cap && this.table.length > 0)
+            return;
+        const keys = new Int32Array(slotCap * STRIDE);
+        keys.set(this.keys);
+        this.keys = keys;
+        let tcap = 16;
+        while (tcap < slotCap * 2)
+            tcap *= 2;
+        const oldTable = this.table;
+        this.table = new Int32Array(tcap);
+        this.mask = tcap - 1;
+        this.cap = slotCap;
+        for (let i = 0; i < oldTable.length; i++) {
+            const e = oldTable[i] ?? 0;
+            if (e !== 0)
+                this.place(e - 1);
+        }
+    }
+}
+//# sourceMappingURL=keyindex.js.map

@@ -1,0 +1,643 @@
+import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, formatAddr } from '../net/packet.js';
+import { Want, addFlowIssue } from './types.js';
+import { FlowKeyIndex } from './keyindex.js';
+import { SlotLists } from './lru.js';
+import { TcpStream } from './tcpreasm.js';
+const LIST_TCP = 0;
+const LIST_UDP = 1;
+const LIST_CLOSED = 2;
+/** sweep for idle flows when capture time advanced this much (1 s) */
+const SWEEP_INTERVAL_MICROS = 1_000_000;
+/** RFC 6335 §6: system ports 0-1023 */
+const SYSTEM_PORT_LIMIT = 1024;
+/** attachDatagram is offered at most this many datagrams (flow/types.ts AppFactory) */
+const MAX_DATAGRAM_ATTACH = 4;
+const INITIAL_SLOTS = 4096;
+/** a flow moves to the tail of its recency list at most this often (capture time) */
+const TOUCH_GRANULARITY_MICROS = 1_000_000;
+class FlowState {
+    flow;
+    slot;
+    tcp;
+    clientIsA;
+    streams;
+    analyzer = null;
+    dgram = null;
+    /** TCP: sides (A=0/B=1) already offered to attachStream; UDP: count of attachDatagram calls */
+    tried = 0;
+    /** sides whose delivery is finished (bit per side) — UDP */
+    doneMask = 0;
+    /** no more delivery in either direction */
+    flowDone = false;
+    sawSyn = false;
+    finMask = 0;
+    /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
+    closed = false;
+    /** last activity */
+    lastTs;
+    /** time at which the slot was last (re)positioned at the tail of its recency list */
+    posTs;
+    constructor(flow, slot, tcp, 
+    /** endpoint A (source of the first packet) is the client */
+    clientIsA, streams, ts) {
+        this.flow = flow;
+        this.slot = slot;
+        this.tcp = tcp;
+        this.clientIsA = clientIsA;
+        this.streams = streams;
+        this.lastTs = ts;
+        this.posTs = ts;
+    }
+    /** flow direction of a packet from side `side` */
+    dirOf(side) {
+        return (side === 0) === this.clientIsA ? 0 : 1;
+    }
+}
+export class FlowTable {
+    stats = {
+        flowsCreated: 0,
+        flowsEvicted: 0,
+        flowsEnded: 0,
+        live: 0,
+        peakLive: 0,
+        packets: 0,
+        nonFlowPackets: 0,
+        afterClose: 0,
+    };
+    factory;
+    weirds;
+    streamBytes;
+    maxFlows;
+    maxOoo;
+    maxOooSegs;
+    tcpIdle;
+    udpIdle;
+    linger;
+    onFlowEnd;
+    index;
+    lists;
+    slots = [];
+    freeSlots = [];
+    slotCap = 0;
+    used = 0;
+    nextId = 0;
+    now = -Infinity;
+    lastSweep = -Infinity;
+    /** timestamp of the packet being processed (passed to analyzers) */
+    curTs = 0;
+    constructor(opts) {
+        this.factory = opts.factory;
+        this.weirds = opts.weirds;
+        this.streamBytes = Math.max(0, opts.streamBytes ?? 65536);
+        this.maxFlows = Math.max(1, Math.floor(opts.maxFlows ?? 262144));
+        this.maxOoo = Math.max(0, opts.maxOooBytesPerDir ?? 65536);
+        this.maxOooSegs = Math.max(2, opts.maxOooSegmentsPerDir ?? 1024);
+        this.tcpIdle = opts.tcpIdleTimeoutMicros ?? 300_000_000;
+        this.udpIdle = opts.udpIdleTimeoutMicros ?? 60_000_000;
+        this.linger = opts.closedLingerMicros ?? 30_000_000;
+        this.onFlowEnd = opts.onFlowEnd;
+        const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
+        this.index = new FlowKeyIndex(cap);
+        this.lists = new SlotLists(3, cap);
+        this.growSlots(cap);
+    }
+    // ---------------------------------------------------------------- hot path
+    packet(p, tsMicros) {
+        if (tsMicros > this.now) {
+            this.now = tsMicros;
+            if (tsMicros - this.lastSweep >= SWEEP_INTERVAL_MICROS) {
+                this.lastSweep = tsMicros;
+                this.sweep();
+            }
+        }
+        const proto = p.proto;
+        if (p.ipVersion === 0 || (proto !== IPPROTO_TCP && proto !== IPPROTO_UDP)) {
+            this.stats.nonFlowPackets++;
+            return;
+        }
+        const index = this.index;
+        if (!index.load(p)) {
+            this.weirds.add('flow.bad_address_offset');
+            this.stats.nonFlowPackets++;
+            return;
+        }
+        this.stats.packets++;
+        this.curTs = tsMicros;
+        const tcp = proto === IPPROTO_TCP;
+        const flags = tcp ? p.tcpFlags : 0;
+        const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+        let slot = index.find();
+        let side = index.side;
+        let fs = slot >= 0 ? (this.slots[slot] ?? null) : null;
+        if (fs !== null) {
+            if (fs.closed) {
+                if ((synOnly && !this.isSynRetransmission(fs, side, p.seq)) || tsMicros - fs.lastTs > this.linger) {
+                    this.endFlow(fs, 'capture-end'); // keeps its 'fin' / 'rst'
+                    fs = null;
+                }
+                else {
+                    this.stats.afterClose++;
+                }
+            }
+            else if (tsMicros - fs.lastTs > (tcp ? this.tcpIdle : this.udpIdle)) {
+                // idle past its timeout but not swept yet: the exact check happens here
+                this.endFlow(fs, 'idle');
+                fs = null;
+            }
+            else if (synOnly && this.isPortReuse(fs, side, p.seq)) {
+                this.weirds.add('tcp.port_reuse');
+                this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle');
+                fs = null;
+            }
+        }
+        if (fs === null) {
+            if (this.used >= this.maxFlows) {
+                this.evictOne();
+                if (this.used >= this.maxFlows) {
+                    this.weirds.add('flow.table_full');
+                    return;
+                }
+            }
+            fs = this.create(p, tsMicros);
+            slot = fs.slot;
+            side = 0;
+        }
+        const flow = fs.flow;
+        if (tsMicros > fs.lastTs) {
+            fs.lastTs = tsMicros;
+            flow.lastTsMicros = tsMicros;
+            // recency lists are updated lazily (at most once per TOUCH_GRANULARITY of capture time per flow)
+            if (tsMicros - fs.posTs >= TOUCH_GRANULARITY_MICROS) {
+                fs.posTs = tsMicros;
+                this.lists.touch(slot);
+            }
+        }
+        const wireLen = p.wirePayloadLen > p.payloadLen ? p.wirePayloadLen : p.payloadLen;
+        if (tcp)
+            this.tcpPacket(fs, side, p, flags, wireLen);
+        else
+            this.udpPacket(fs, side, p, wireLen);
+    }
+    tcpPacket(fs, side, p, flags, wireLen) {
+        const streams = fs.streams;
+        if (streams === null)
+            return;
+        const flow = fs.flow;
+        let seq = p.seq >>> 0;
+        const st = streams[side];
+        if ((flags & TCP_SYN) !== 0) {
+            const fromClient = (flags & TCP_ACK) === 0;
+            if (flow.clientBy !== 'syn' && !fs.closed) {
+                // a SYN fixes the orientation if nothing was delivered yet
+                const clientSide = fromClient ? side : side === 0 ? 1 : 0;
+                if (flow.bytes[0] === 0 && flow.bytes[1] === 0 && fs.analyzer === null) {
+                    if ((clientSide === 0) !== fs.clientIsA)
+                        this.swap(fs, false);
+                    flow.clientBy = 'syn';
+                }
+            }
+            fs.sawSyn = true;
+            if (!st.isnSeen) {
+                st.isnSeen = true;
+                if (!st.baseSet)
+                    st.setBase((seq + 1) >>> 0);
+            }
+            const other = streams[side === 0 ? 1 : 0];
+            if (!fromClient && !other.baseSet)
+                other.setBase(p.ack >>> 0);
+            seq = (seq + 1) >>> 0; // the SYN occupies one sequence number (RFC 9293 §3.4)
+        }
+        const dir = fs.dirOf(side);
+        flow.packets[dir]++;
+        if (wireLen > 0) {
+            flow.bytes[dir] += st.countNew(seq, wireLen);
+            if (!st.done && (flags & TCP_RST) === 0) {
+                if (!st.baseSet) {
+                    st.setBase(seq);
+                    if (!fs.sawSyn)
+                        addFlowIssue(flow, 'tcp.midstream');
+                }
+                const cap = p.payloadLen < wireLen ? p.payloadLen : wireLen;
+                const off = p.payloadOff;
+                const data = off >= 0 && cap > 0 && off + cap <= p.buf.length ? p.buf.subarray(off, off + cap) : p.buf.subarray(0, 0);
+                st.segment(this, seq, data, wireLen);
+            }
+        }
+        if (fs.closed)
+            return;
+        if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
+            st.markFin((seq + wireLen) >>> 0);
+            fs.finMask |= side === 0 ? 1 : 2;
+            if (fs.finMask === 3) {
+                this.closeFlow(fs, 'fin');
+                return;
+            }
+        }
+        if ((flags & TCP_RST) !== 0)
+            this.closeFlow(fs, 'rst');
+    }
+    udpPacket(fs, side, p, wireLen) {
+        const flow = fs.flow;
+        const dir = fs.dirOf(side);
+        flow.packets[dir]++;
+        flow.bytes[dir] += wireLen;
+        if (fs.flowDone || (fs.doneMask & (side === 0 ? 1 : 2)) !== 0)
+            return;
+        const len = p.payloadLen;
+        const off = p.payloadOff;
+        if (len <= 0 || off < 0 || off + len > p.buf.length)
+            return;
+        if (len < p.wirePayloadLen)
+            addFlowIssue(flow, 'udp.truncated');
+        const payload = p.buf.subarray(off, off + len);
+        if (fs.dgram === null) {
+            if (fs.tried >= MAX_DATAGRAM_ATTACH)
+                return;
+            fs.tried++;
+            let res;
+            try {
+                res = this.factory.attachDatagram(flow, dir, payload);
+            }
+            catch {
+                this.analyzerFailed(fs);
+                return;
+            }
+            if (res === null) {
+                if (fs.tried >= MAX_DATAGRAM_ATTACH)
+                    fs.flowDone = true;
+                return;
+            }
+            fs.dgram = res.analyzer;
+            this.applyClientIsDir(fs, res.clientIsDir);
+        }
+        const d = fs.dirOf(side);
+        let w;
+        try {
+            w = fs.dgram.onDatagram(flow, d, payload, this.curTs);
+        }
+        catch {
+            this.analyzerFailed(fs);
+            return;
+        }
+        if (w === Want.DoneFlow)
+            fs.flowDone = true;
+        else if (w === Want.DoneDir)
+            fs.doneMask |= side === 0 ? 1 : 2;
+    }
+    // ---------------------------------------------------------------- stream sink
+    data(s, chunk) {
+        const fs = s.owner;
+        if (fs.flowDone) {
+            this.stopStream(s);
+            return;
+        }
+        if (fs.analyzer === null) {
+            const bit = s.side === 0 ? 1 : 2;
+            if ((fs.tried & bit) !== 0)
+                return; // passes undelivered; reported as a gap if an analyzer attaches later
+            fs.tried |= bit;
+            let res;
+            try {
+                res = this.factory.attachStream(fs.flow, fs.dirOf(s.side), chunk);
+            }
+            catch {
+                this.analyzerFailed(fs);
+                return;
+            }
+            if (res === null) {
+                if (fs.tried === 3)
+                    this.giveUp(fs);
+                return;
+            }
+            fs.analyzer = res.analyzer;
+            this.applyClientIsDir(fs, res.clientIsDir);
+            const lim = res.analyzer.maxBytesPerDir;
+            const streams = fs.streams;
+            if (streams !== null) {
+                for (const t of streams) {
+                    if (lim !== undefined && lim >= 0)
+                        t.limit = lim;
+                    // bytes that went by before the analyzer existed
+                    t.pendingGap = t.baseSet ? t.nextOff : 0;
+                }
+            }
+            if (s.nextOff >= s.limit) {
+                this.stopStream(s);
+                return;
+            }
+            if (chunk.length > s.limit - s.nextOff)
+                chunk = chunk.subarray(0, s.limit - s.nextOff);
+        }
+        const a = fs.analyzer;
+        const dir = fs.dirOf(s.side);
+        try {
+            if (s.pendingGap > 0) {
+                const g = s.pendingGap;
+                s.pendingGap = 0;
+                addFlowIssue(fs.flow, 'tcp.gap');
+                if (this.want(fs, s, a.onGap(fs.flow, dir, g)))
+                    return;
+            }
+            this.want(fs, s, a.onData(fs.flow, dir, chunk, this.curTs));
+        }
+        catch {
+            this.analyzerFailed(fs);
+        }
+    }
+    gap(s, len) {
+        const fs = s.owner;
+        addFlowIssue(fs.flow, 'tcp.gap');
+        const a = fs.analyzer;
+        if (a === null)
+            return;
+        if (fs.flowDone) {
+            this.stopStream(s);
+            return;
+        }
+        try {
+            if (s.pendingGap > 0) {
+                len += s.pendingGap;
+                s.pendingGap = 0;
+            }
+            this.want(fs, s, a.onGap(fs.flow, fs.dirOf(s.side), len));
+        }
+        catch {
+            this.analyzerFailed(fs);
+        }
+    }
+    mismatch(s) {
+        addFlowIssue(s.owner.flow, 'tcp.overlap_mismatch');
+        this.weirds.add('tcp.overlap_mismatch');
+    }
+    overflow(s) {
+        addFlowIssue(s.owner.flow, 'tcp.ooo_overflow');
+        this.weirds.add('tcp.ooo_overflow');
+    }
+    /** Applies an analyzer's answer; true if delivery to this direction stopped. */
+    want(fs, s, w) {
+        if (w === Want.More)
+            return false;
+        if (w === Want.DoneFlow) {
+            fs.flowDone = true;
+            const streams = fs.streams;
+            if (streams !== null)
+                for (const t of streams)
+                    this.stopStream(t);
+        }
+        else {
+            this.stopStream(s);
+        }
+        return true;
+    }
+    stopStream(s) {
+        s.done = true;
+        s.release();
+    }
+    giveUp(fs) {
+        fs.flowDone = true;
+        const streams = fs.streams;
+        if (streams !== null)
+            for (const t of streams)
+                this.stopStream(t);
+    }
+    analyzerFailed(fs) {
+        this.weirds.add('flow.analyzer_error');
+        addFlowIssue(fs.flow, 'flow.analyzer_error');
+        this.giveUp(fs);
+    }
+    // ---------------------------------------------------------------- orientation
+    applyClientIsDir(fs, clientIsDir) {
+        if (clientIsDir === undefined || fs.flow.clientBy === 'syn')
+            return;
+        if (clientIsDir === 1)
+            this.swap(fs, true);
+        fs.flow.clientBy = 'hello';
+    }
+    /** Reverses the flow's orientation: endpoints and every per-direction counter. */
+    swap(fs, mark) {
+        const f = fs.flow;
+        fs.clientIsA = !fs.clientIsA;
+        const ip = f.clientIp;
+        f.clientIp = f.serverIp;
+        f.serverIp = ip;
+        const port = f.clientPort;
+        f.clientPort = f.serverPort;
+        f.serverPort = port;
+        f.packets = [f.packets[1], f.packets[0]];
+        f.bytes = [f.bytes[1], f.bytes[0]];
+        if (mark)
+            f.swapped = true;
+    }
+    isPortReuse(fs, side, seq) {
+        const streams = fs.streams;
+        if (streams === null)
+            return false;
+        const st = streams[side];
+        // a SYN with a different ISN on a flow that already has a start in that direction
+        return st.baseSet && (st.isnSeen || fs.flow.bytes[fs.dirOf(side)] > 0) && ((seq + 1) >>> 0) !== st.baseSeq;
+    }
+    /** a SYN repeating the ISN this side already sent */
+    isSynRetransmission(fs, side, seq) {
+        const st = fs.streams?.[side];
+        return st !== undefined && st.isnSeen && ((seq + 1) >>> 0) === st.baseSeq;
+    }
+    // ---------------------------------------------------------------- lifecycle
+    /** needs a free slot (used < maxFlows) */
+    create(p, ts) {
+        if (this.used >= this.slotCap)
+            this.growSlots(Math.min(this.maxFlows, this.slotCap * 2));
+        const slot = this.freeSlots.pop() ?? this.used;
+        this.used++;
+        const tcp = p.proto === IPPROTO_TCP;
+        const ver = p.ipVersion === 6 ? 6 : 4;
+        const sp = p.srcPort & 0xffff;
+        const dp = p.dstPort & 0xffff;
+        let clientIsA;
+        let clientBy;
+        const syn = tcp && (p.tcpFlags & TCP_SYN) !== 0;
+        if (syn) {
+            clientIsA = (p.tcpFlags & TCP_ACK) === 0;
+            clientBy = 'syn';
+        }
+        else if (sp < SYSTEM_PORT_LIMIT !== dp < SYSTEM_PORT_LIMIT) {
+            clientIsA = dp < SYSTEM_PORT_LIMIT;
+            clientBy = 'port';
+        }
+        else if (sp !== dp) {
+            clientIsA = sp > dp;
+            clientBy = 'port';
+        }
+        else {
+            clientIsA = true;
+            clientBy = 'first-packet';
+        }
+        const a = formatAddr(p.buf, p.srcAddrOff, ver);
+        const b = formatAddr(p.buf, p.dstAddrOff, ver);
+        const flow = {
+            id: this.nextId++,
+            transport: tcp ? 'tcp' : 'udp',
+            ipVersion: ver,
+            clientIp: clientIsA ? a : b,
+            clientPort: clientIsA ? sp : dp,
+            serverIp: clientIsA ? b : a,
+            serverPort: clientIsA ? dp : sp,
+            vlan: p.vlan,
+            tunnelId: p.tunnelId,
+            firstTsMicros: ts,
+            lastTsMicros: ts,
+            packets: [0, 0],
+            bytes: [0, 0],
+            clientBy,
+            swapped: false,
+            endReason: null,
+            app: 'unknown',
+            issues: [],
+            tls: null,
+            ext: {},
+        };
+        const fs = new FlowState(flow, slot, tcp, clientIsA, null, ts);
+        if (tcp) {
+            fs.streams = [
+                new TcpStream(fs, 0, this.streamBytes, this.maxOoo, this.maxOooSegs),
+                new TcpStream(fs, 1, this.streamBytes, this.maxOoo, this.maxOooSegs),
+            ];
+        }
+        this.slots[slot] = fs;
+        this.index.insert(slot);
+        this.lists.push(tcp ? LIST_TCP : LIST_UDP, slot);
+        this.stats.flowsCreated++;
+        this.stats.live++;
+        if (this.stats.live > this.stats.peakLive)
+            this.stats.peakLive = this.stats.live;
+        return fs;
+    }
+    growSlots(cap) {
+        if (cap <= this.slotCap)
+            return;
+        this.index.grow(cap);
+        this.lists.grow(cap);
+        while (this.slots.length < cap)
+            this.slots.push(null);
+        this.slotCap = cap;
+    }
+    /**
+     * Closes a connection: hands over buffered stream data (holes as gaps), analyzer.onEnd, frees
+     * reassembly state. The flow stays in the table (counting only) until endFlow.
+     */
+    closeFlow(fs, reason) {
+        if (fs.closed)
+            return;
+        fs.closed = true;
+        const flow = fs.flow;
+        flow.endReason = reason;
+        const streams = fs.streams;
+        if (streams !== null && !fs.flowDone) {
+            const c = fs.clientIsA ? 0 : 1;
+            streams[c].finish(this);
+            streams[c === 0 ? 1 : 0].finish(this);
+        }
+        const a = fs.analyzer ?? fs.dgram;
+        if (a !== null) {
+            try {
+                a.onEnd(flow);
+            }
+            catch {
+                this.weirds.add('flow.analyzer_error');
+                addFlowIssue(flow, 'flow.analyzer_error');
+            }
+        }
+        fs.analyzer = null;
+        fs.dgram = null;
+        fs.flowDone = true;
+        if (streams !== null)
+            for (const t of streams)
+                this.stopStream(t);
+        if (reason === 'fin' || reason === 'rst') {
+            this.lists.unlink(fs.slot);
+            this.lists.push(LIST_CLOSED, fs.slot);
+            fs.posTs = fs.lastTs;
+        }
+    }
+    /** Ends a flow: closes it if still open (with `reason`), then onFlowEnd, then frees the slot. */
+    endFlow(fs, reason) {
+        this.closeFlow(fs, reason);
+        fs.streams = null;
+        this.freeSlot(fs);
+        this.stats.live--;
+        this.stats.flowsEnded++;
+        this.onFlowEnd(fs.flow);
+    }
+    freeSlot(fs) {
+        const slot = fs.slot;
+        this.index.remove(slot);
+        this.lists.unlink(slot);
+        this.slots[slot] = null;
+        this.freeSlots.push(slot);
+        this.used--;
+    }
+    /** Frees one slot: a closed connection if any, else the least recently active flow. */
+    evictOne() {
+        const lists = this.lists;
+        const closed = lists.head(LIST_CLOSED);
+        if (closed >= 0) {
+            const fs = this.slots[closed];
+            if (fs)
+                this.endFlow(fs, 'evicted'); // keeps its 'fin' / 'rst'
+            else
+                lists.unlink(closed);
+            return;
+        }
+        const t = lists.head(LIST_TCP);
+        const u = lists.head(LIST_UDP);
+        let victim = t;
+        if (victim < 0 || (u >= 0 && (this.slots[u]?.posTs ?? 0) < (this.slots[t]?.posTs ?? 0)))
+            victim = u;
+        const fs = victim >= 0 ? this.slots[victim] : null;
+        if (!fs)
+            return;
+        this.stats.flowsEvicted++;
+        this.weirds.add('flow.evicted');
+        this.endFlow(fs, 'evicted');
+    }
+    /** Ends flows idle longer than their timeout, oldest first; cost proportional to what expires. */
+    sweep() {
+        const now = this.now;
+        this.expire(LIST_TCP, now - this.tcpIdle);
+        this.expire(LIST_UDP, now - this.udpIdle);
+        this.expire(LIST_CLOSED, now - this.linger);
+    }
+    expire(list, cutoff) {
+        const lists = this.lists;
+        for (;;) {
+            const h = lists.head(list);
+            if (h < 0)
+                return;
+            const fs = this.slots[h];
+            if (!fs) {
+                lists.unlink(h);
+                continue;
+            }
+            if (fs.posTs >= cutoff)
+                return;
+            if (fs.lastTs < cutoff) {
+                this.endFlow(fs, 'idle'); // a closed flow keeps its 'fin' / 'rst'
+            }
+            else {
+                // active since it was positioned: requeue at the tail (terminates: its position becomes >= cutoff)
+                fs.posTs = fs.lastTs;
+                lists.touch(h);
+            }
+        }
+    }
+    /** End of capture: ends every flow in the table in creation order ('capture-end' unless closed by FIN/RST). */
+    flush() {
+        const live = [];
+        for (const fs of this.slots)
+            if (fs !== null)
+                live.push(fs);
+        live.sort((x, y) => x.flow.id - y.flow.id);
+        for (const fs of live)
+            this.endFlow(fs, 'capture-end');
+    }
+}
+//# sourceMappingURL=table.js.map

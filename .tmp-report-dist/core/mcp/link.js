@@ -1,0 +1,156 @@
+import { mcpLegacySession, mcpMessages, mcpString, mcpStrings } from './records.js';
+/** idle gap that still joins two stateless flows of one client into one connection group */
+export const STATELESS_GAP_MS = 5_000;
+class UnionFind {
+    parent;
+    constructor(n) {
+        this.parent = Array.from({ length: n }, (_, i) => i);
+    }
+    find(i) {
+        let r = i;
+        while (this.parent[r] !== r)
+            r = this.parent[r] ?? r;
+        let x = i;
+        while (this.parent[x] !== r) {
+            const next = this.parent[x] ?? r;
+            this.parent[x] = r;
+            x = next;
+        }
+        return r;
+    }
+    union(a, b) {
+        const ra = this.find(a);
+        const rb = this.find(b);
+        if (ra !== rb)
+            this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
+}
+export function endpointLabel(ip, port) {
+    return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+/** session ids of a flow: Mcp-Session-Id values and the legacy endpoint's sessionId */
+function sessionIdsOf(f) {
+    if (!f.mcp)
+        return [];
+    const ids = mcpStrings(f.mcp, 'sessionIds');
+    const legacy = mcpLegacySession(f.mcp);
+    if (legacy !== null && !ids.includes(legacy))
+        ids.push(legacy);
+    return ids;
+}
+function ms(iso) {
+    const t = Date.parse(iso);
+    return Number.isFinite(t) ? t : 0;
+}
+function groupFlows(flows) {
+    const uf = new UnionFind(flows.length);
+    const bySid = new Map();
+    const stateless = new Map();
+    flows.forEach((f, i) => {
+        const server = endpointLabel(f.server.ip, f.server.port);
+        const sids = sessionIdsOf(f);
+        for (const sid of sids) {
+            const key = `${server}\u0000${sid}`;
+            const first = bySid.get(key);
+            if (first === undefined)
+                bySid.set(key, i);
+            else
+                uf.union(first, i);
+        }
+        if (sids.length === 0 && f.mcp && mcpString(f.mcp, 'transport') === 'streamable-http') {
+            const key = `${f.client.ip}\u0000${server}`;
+            const list = stateless.get(key) ?? [];
+            list.push(i);
+            stateless.set(key, list);
+        }
+    });
+    for (const list of stateless.values()) {
+        list.sort((a, b) => ms(flows[a]?.firstSeen ?? '') - ms(flows[b]?.firstSeen ?? ''));
+        let groupStart = -1;
+        let groupEnd = -Infinity;
+        for (const i of list) {
+            const f = flows[i];
+            if (!f)
+                continue;
+            const start = ms(f.firstSeen);
+            if (groupStart >= 0 && start <= groupEnd + STATELESS_GAP_MS)
+                uf.union(groupStart, i);
+            else {
+                groupStart = i;
+                groupEnd = -Infinity;
+            }
+            groupEnd = Math.max(groupEnd, ms(f.lastSeen));
+        }
+    }
+    return uf;
+}
+/** Pairs unanswered responses of a session with requests sent on its other flows. */
+function pairAcross(group) {
+    const requests = new Map();
+    for (const f of group) {
+        for (const m of mcpMessages(f)) {
+            if (m.kind !== 'request' || m.id === null || m.method === null)
+                continue;
+            const key = `${m.dir}\u0000${m.id}`;
+            const list = requests.get(key) ?? [];
+            list.push({ ts: m.tsMicros, method: m.method, tool: m.tool ?? null, uri: m.uri ?? null });
+            requests.set(key, list);
+        }
+    }
+    let paired = 0;
+    for (const f of group) {
+        for (const m of mcpMessages(f)) {
+            if ((m.kind !== 'response' && m.kind !== 'error') || m.method !== null || m.id === null)
+                continue;
+            const req = pick(requests.get(`${m.dir === 's2c' ? 'c2s' : 's2c'}\u0000${m.id}`), m);
+            if (!req)
+                continue;
+            m.method = req.method;
+            if (m.tool === null || m.tool === undefined)
+                m.tool = req.tool;
+            if (m.uri === null || m.uri === undefined)
+                m.uri = req.uri;
+            paired++;
+        }
+    }
+    return paired;
+}
+/** the latest request sent before the response; the only one when none precedes it */
+function pick(list, resp) {
+    if (!list || list.length === 0)
+        return null;
+    let best = null;
+    for (const r of list)
+        if (r.ts <= resp.tsMicros && (best === null || r.ts >= best.ts))
+            best = r;
+    return best ?? (list.length === 1 ? (list[0] ?? null) : null);
+}
+/** Links the report's MCP flows into sessions (sets mcp.session) and pairs responses across flows. */
+export function linkMcpSessions(report) {
+    const flows = report.flows.filter((f) => f.mcp !== null && f.mcp !== undefined);
+    const uf = groupFlows(flows);
+    const groups = new Map();
+    flows.forEach((f, i) => {
+        const root = uf.find(i);
+        const g = groups.get(root) ?? [];
+        g.push(f);
+        groups.set(root, g);
+    });
+    let paired = 0;
+    for (const group of groups.values()) {
+        const first = group[0];
+        if (!first)
+            continue;
+        const server = endpointLabel(first.server.ip, first.server.port);
+        const sid = group.map(sessionIdsOf).find((ids) => ids.length > 0)?.[0];
+        const minId = Math.min(...group.map((f) => f.id));
+        const key = sid !== undefined ? `${server}/${sid.slice(0, 256)}` : `${server}/flow-${minId}`;
+        for (const f of group)
+            if (f.mcp)
+                f.mcp.session = key;
+        if (group.length > 1)
+            paired += pairAcross(group);
+    }
+    return { sessions: groups.size, paired };
+}
+//# sourceMappingURL=link.js.map

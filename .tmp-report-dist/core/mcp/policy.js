@@ -1,0 +1,213 @@
+/**
+ * MCP inventory / tool-call policy file (YAML 1.2 or JSON, which is YAML), documented in
+ * docs/inventory.md. Validated by hand; every error is one line naming the file and the key:
+ *
+ *   servers:                       # registered MCP servers (omit: no shadow-server check)
+ *     - name: crm-tools            # unique, required
+ *       owner: sales-platform      # required
+ *       url: https://mcp.crm.example:8443/mcp    # or host:/ip: (+ optional port:)
+ *       tls: true                  # must be reached over TLS (default true)
+ *   toolPolicy:                    # rules; deny wins, then an allow list restricts
+ *     - server: crm-*              # registered name, host or ip:port glob
+ *       client: 10.0.0.0/8         # optional: client name glob, IP glob or CIDR
+ *       allow: [lookup_*]          # optional: only these tools
+ *       deny: [delete_*]           # optional: never these tools
+ *
+ * auditMcp (./audit.ts, re-exported here) turns a policy and a report into HNDL007/008/009.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parse } from 'yaml';
+import { parseCidr } from '../risk/match.js';
+export { auditMcp } from './audit.js';
+export class McpPolicyError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'McpPolicyError';
+    }
+}
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const TOP_KEYS = ['servers', 'toolPolicy'];
+const SERVER_KEYS = ['name', 'owner', 'url', 'host', 'ip', 'port', 'tls'];
+const RULE_KEYS = ['server', 'client', 'allow', 'deny'];
+const URL_HINT = 'must be a string like http://host:port/path';
+function isObj(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function shown(s) {
+    return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s).replace(/[^\x20-\x7e…]/g, '?');
+}
+class Checker {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    fail(where, what) {
+        throw new McpPolicyError(`${this.source}: ${where} ${what}`);
+    }
+    keys(o, where, allowed) {
+        for (const k of Object.keys(o)) {
+            if (allowed.includes(k))
+                continue;
+            const name = k.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+            this.fail(`${where}${where ? '.' : ''}${name}`, `is not a known key (known: ${allowed.join(', ')})`);
+        }
+    }
+    text(o, key, where, required) {
+        const v = o[key];
+        if (v === undefined || v === null) {
+            if (required)
+                this.fail(`${where}.${key}`, 'is required (a non-empty string)');
+            return null;
+        }
+        if (typeof v !== 'string' || v.trim() === '')
+            this.fail(`${where}.${key}`, 'must be a non-empty string');
+        return v.trim();
+    }
+    globs(o, key, where) {
+        const v = o[key];
+        if (v === undefined || v === null)
+            return null;
+        if (!Array.isArray(v))
+            this.fail(`${where}.${key}`, 'must be a list of tool names or globs');
+        return v.map((x, i) => {
+            if (typeof x !== 'string' || x.trim() === '')
+                this.fail(`${where}.${key}[${i}]`, 'must be a non-empty string');
+            return x.trim();
+        });
+    }
+}
+function defaultPort(protocol) {
+    return protocol === 'https:' ? 443 : protocol === 'http:' ? 80 : null;
+}
+function server(c, v, i, seen) {
+    const w = `servers[${i}]`;
+    if (!isObj(v))
+        c.fail(w, 'must be a mapping with name, owner and url (or host/ip)');
+    c.keys(v, w, SERVER_KEYS);
+    const name = c.text(v, 'name', w, true) ?? '';
+    if (seen.has(name.toLowerCase()))
+        c.fail(`${w}.name`, `${shown(name)} is registered twice`);
+    seen.add(name.toLowerCase());
+    const owner = c.text(v, 'owner', w, true) ?? '';
+    let port = null;
+    if (v['port'] !== undefined && v['port'] !== null) {
+        const p = v['port'];
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535)
+            c.fail(`${w}.port`, 'must be an integer 1..65535');
+        port = p;
+    }
+    let tls = true;
+    if (v['tls'] !== undefined && v['tls'] !== null) {
+        if (typeof v['tls'] !== 'boolean')
+            c.fail(`${w}.tls`, 'must be true or false');
+        tls = v['tls'];
+    }
+    const out = { name, owner, url: null, host: null, ip: null, port, path: null, tls };
+    if (v['url'] !== undefined) {
+        if (v['host'] !== undefined || v['ip'] !== undefined || v['port'] !== undefined) {
+            c.fail(w, 'must give either url or host/ip (+ port), not both');
+        }
+        const raw = v['url'];
+        if (typeof raw !== 'string')
+            c.fail(`${w}.url`, URL_HINT);
+        let u;
+        try {
+            u = new URL(raw.trim());
+        }
+        catch {
+            c.fail(`${w}.url`, URL_HINT);
+        }
+        if (!['http:', 'https:', 'tcp:'].includes(u.protocol) || u.hostname === '')
+            c.fail(`${w}.url`, URL_HINT);
+        const hostname = u.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+        out.url = raw.trim();
+        out.port = u.port !== '' ? Number(u.port) : defaultPort(u.protocol);
+        if (out.port === null)
+            c.fail(`${w}.url`, 'must name a port (tcp://host:port)');
+        if (isIP(hostname) !== 0)
+            out.ip = hostname;
+        else
+            out.host = hostname;
+        out.path = u.pathname === '' || u.pathname === '/' ? null : u.pathname;
+        return out;
+    }
+    const host = c.text(v, 'host', w, false);
+    const ip = c.text(v, 'ip', w, false);
+    if (host === null && ip === null)
+        c.fail(w, 'needs url, host or ip');
+    if (ip !== null && isIP(ip) === 0)
+        c.fail(`${w}.ip`, `must be an IPv4 or IPv6 address, not ${shown(ip)}`);
+    if (host !== null && !/^[A-Za-z0-9._-]+$/.test(host))
+        c.fail(`${w}.host`, `must be a host name, not ${shown(host)}`);
+    out.host = host === null ? null : host.toLowerCase().replace(/\.$/, '');
+    out.ip = ip;
+    return out;
+}
+function rule(c, v, i) {
+    const w = `toolPolicy[${i}]`;
+    if (!isObj(v))
+        c.fail(w, 'must be a mapping with server and allow and/or deny');
+    c.keys(v, w, RULE_KEYS);
+    const server = c.text(v, 'server', w, true) ?? '';
+    const client = c.text(v, 'client', w, false);
+    if (client !== null && client.includes('/') && parseCidr(client) === null) {
+        c.fail(`${w}.client`, `must be a name glob, an IP glob or a CIDR like 10.0.0.0/8, not ${shown(client)}`);
+    }
+    const allow = c.globs(v, 'allow', w);
+    const deny = c.globs(v, 'deny', w) ?? [];
+    if (allow === null && deny.length === 0)
+        c.fail(w, 'needs allow and/or deny');
+    return { index: i, server, client, allow, deny };
+}
+/** Validates an already parsed document. `source` names the file in error messages. */
+export function validateMcpPolicy(doc, source) {
+    const c = new Checker(source);
+    if (!isObj(doc))
+        throw new McpPolicyError(`${source}: must be a mapping with servers and/or toolPolicy`);
+    c.keys(doc, '', TOP_KEYS);
+    let servers = null;
+    if (doc['servers'] !== undefined && doc['servers'] !== null) {
+        const list = doc['servers'];
+        if (!Array.isArray(list))
+            c.fail('servers', 'must be a list');
+        const seen = new Set();
+        servers = list.map((s, i) => server(c, s, i, seen));
+    }
+    let toolPolicy = [];
+    if (doc['toolPolicy'] !== undefined && doc['toolPolicy'] !== null) {
+        const list = doc['toolPolicy'];
+        if (!Array.isArray(list))
+            c.fail('toolPolicy', 'must be a list');
+        toolPolicy = list.map((r, i) => rule(c, r, i));
+    }
+    return { source, servers, toolPolicy };
+}
+/** Parses YAML / JSON text. */
+export function parseMcpPolicy(text, source) {
+    let doc;
+    try {
+        doc = parse(text, { maxAliasCount: 100, prettyErrors: false });
+    }
+    catch (err) {
+        const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+        throw new McpPolicyError(`${source}: not valid YAML or JSON: ${msg.slice(0, 200)}`);
+    }
+    return validateMcpPolicy(doc, source);
+}
+/** Reads and validates a policy file; throws McpPolicyError with a one-line message. */
+export function loadMcpPolicy(path) {
+    let buf;
+    try {
+        buf = readFileSync(path);
+    }
+    catch (err) {
+        const code = isObj(err) && typeof err['code'] === 'string' ? err['code'] : 'read error';
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
+        throw new McpPolicyError(`${path}: cannot read policy file (${why})`);
+    }
+    if (buf.length > MAX_FILE_BYTES)
+        throw new McpPolicyError(`${path}: policy file is larger than 4 MiB`);
+    return parseMcpPolicy(buf.toString('utf8'), path);
+}
+//# sourceMappingURL=policy.js.map

@@ -1,0 +1,289 @@
+import { Want, addFlowIssue } from '../flow/types.js';
+import { newTlsInfo } from '../tls/types.js';
+import { decodeClientHello, decodeServerHello, parseHandshakeMessages } from '../tls/hello.js';
+import { Weirds } from '../util/weirds.js';
+import { QUIC_V1, QUIC_V2 } from './constants.js';
+import { parseLongHeader, walkDatagram } from './header.js';
+import { deriveInitialKeys } from './keys.js';
+import { unprotectLong } from './protection.js';
+import { parseFrames } from './frames.js';
+import { CRYPTO_BUFFER_CAP, CryptoStream } from './crypto-stream.js';
+import { newQuicInfo } from './types.js';
+/** Datagrams examined per flow before giving up (hostile-input cap). */
+export const MAX_DATAGRAMS_PER_FLOW = 64;
+/** AEAD decryption attempts per flow (each candidate key × side counts one). */
+export const MAX_DECRYPT_ATTEMPTS_PER_FLOW = 256;
+/** Candidate DCIDs kept per flow. */
+export const MAX_CANDIDATE_DCIDS = 4;
+/** RFC 8446 §4: HandshakeType client_hello = 1, server_hello = 2. */
+const HS_CLIENT_HELLO = 1;
+const HS_SERVER_HELLO = 2;
+/** RFC 9001 §4.1.3: QUIC carries TLS handshake messages without the TLS record layer; ClientHello.recordVersion is 0. */
+export const QUIC_RECORD_VERSION = 0;
+const MAX_TLS_ERRORS = 16;
+/**
+ * True when the datagram starts with a QUIC v1 or v2 long-header packet whose header parses
+ * (RFC 9000 §17.2: header form bit, version, CID lengths ≤ 20, token and Length fields in bounds).
+ */
+export function sniffQuic(payload) {
+    const r = parseLongHeader(payload, 0);
+    return r.ok && (r.packet.version === QUIC_V1 || r.packet.version === QUIC_V2);
+}
+/**
+ * True when the datagram looks like a client's first flight: an Initial in a datagram of at
+ * least 1200 bytes (RFC 9000 §14.1: a client pads datagrams carrying Initial packets to 1200).
+ */
+export function looksLikeClientInitial(payload) {
+    const r = parseLongHeader(payload, 0);
+    return r.ok && r.packet.kind === 'initial' && payload.length >= 1200;
+}
+function newSide() {
+    return { stream: new CryptoStream(CRYPTO_BUFFER_CAP), consumed: 0, largestPn: -1, stopped: false };
+}
+function hex(b) {
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+function sameBytes(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+export class QuicAnalyzer {
+    weirds;
+    name = 'quic';
+    states = new WeakMap();
+    constructor(weirds = new Weirds()) {
+        this.weirds = weirds;
+    }
+    state(flow) {
+        let s = this.states.get(flow);
+        if (s === undefined) {
+            const tls = flow.tls ?? newTlsInfo();
+            flow.tls = tls;
+            const info = newQuicInfo();
+            flow.ext['quic'] = info;
+            flow.app = 'quic';
+            s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false };
+            this.states.set(flow, s);
+        }
+        return s;
+    }
+    problem(flow, code) {
+        this.weirds.add(code);
+        addFlowIssue(flow, code);
+    }
+    onDatagram(flow, dir, payload, _tsMicros) {
+        const s = this.state(flow);
+        if (s.finished)
+            return Want.DoneFlow;
+        s.info.datagrams++;
+        const walk = walkDatagram(payload);
+        for (const p of walk.problems)
+            this.problem(flow, p);
+        for (const pkt of walk.packets) {
+            this.noteVersion(s, pkt);
+            switch (pkt.kind) {
+                case 'version_negotiation':
+                    s.info.versionNegotiations++;
+                    break;
+                case 'retry':
+                    s.info.retries++;
+                    // RFC 9000 §17.2.5.2: the client's next Initial uses the Retry's SCID as its DCID
+                    this.addCandidate(s, pkt.scid, true);
+                    break;
+                case 'handshake':
+                    s.info.handshakePackets++;
+                    break;
+                case '0rtt':
+                    s.info.zeroRttPackets++;
+                    break;
+                case 'initial':
+                    this.initial(flow, s, dir, payload, pkt);
+                    break;
+            }
+            if (s.finished)
+                break;
+        }
+        if (s.tls.clientHello !== null && s.tls.serverHello !== null)
+            s.finished = true;
+        if (!s.finished && s.info.datagrams >= MAX_DATAGRAMS_PER_FLOW) {
+            this.problem(flow, 'quic.datagram_cap');
+            s.finished = true;
+        }
+        if (s.finished) {
+            this.release(s);
+            return Want.DoneFlow;
+        }
+        return Want.More;
+    }
+    onEnd(flow) {
+        const s = this.states.get(flow);
+        if (s === undefined)
+            return;
+        this.release(s);
+        this.states.delete(flow);
+    }
+    release(s) {
+        s.sides.client.stream.reset();
+        s.sides.server.stream.reset();
+        s.keys.clear();
+    }
+    noteVersion(s, pkt) {
+        if (pkt.kind === 'version_negotiation')
+            return;
+        if (s.info.version === null)
+            s.info.version = pkt.version;
+        if (!s.info.versions.includes(pkt.version) && s.info.versions.length < 4)
+            s.info.versions.push(pkt.version);
+    }
+    addCandidate(s, dcid, front) {
+        if (s.candidates.some((c) => sameBytes(c, dcid))) {
+            if (front)
+                s.candidates = [dcid.slice(), ...s.candidates.filter((c) => !sameBytes(c, dcid))];
+            return;
+        }
+        const copy = dcid.slice();
+        if (front)
+            s.candidates.unshift(copy);
+        else
+            s.candidates.push(copy);
+        if (s.candidates.length > MAX_CANDIDATE_DCIDS)
+            s.candidates.length = MAX_CANDIDATE_DCIDS;
+    }
+    keysFor(s, params, dcid, side) {
+        const k = `${params.version}:${side}:${hex(dcid)}`;
+        let keys = s.keys.get(k);
+        if (keys === undefined) {
+            keys = deriveInitialKeys(params, dcid, side);
+            if (s.keys.size < 4 * MAX_CANDIDATE_DCIDS)
+                s.keys.set(k, keys);
+        }
+        return keys;
+    }
+    initial(flow, s, dir, datagram, pkt) {
+        const params = pkt.params;
+        if (params === null || pkt.pnOffset < 0)
+            return;
+        const bytes = datagram.subarray(pkt.start, pkt.end);
+        const pnOffset = pkt.pnOffset - pkt.start;
+        // a dir-0 Initial's DCID is the natural first candidate (RFC 9001 §5.2)
+        if (dir === 0 && s.candidates.length === 0)
+            this.addCandidate(s, pkt.dcid, false);
+        const sides = dir === 0 ? ['client', 'server'] : ['server', 'client'];
+        const tryKeys = (dcid) => {
+            for (const side of sides) {
+                if (s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW)
+                    return null;
+                s.attempts++;
+                const r = unprotectLong(bytes, pnOffset, this.keysFor(s, params, dcid, side), s.sides[side].largestPn);
+                if (r.ok)
+                    return { side, pn: r.pn, payload: r.payload };
+                if (r.code === 'quic.packet_too_short')
+                    return 'short';
+            }
+            return null;
+        };
+        let hit = null;
+        let usedDcid = null;
+        for (const c of s.candidates) {
+            const r = tryKeys(c);
+            if (r === 'short') {
+                this.problem(flow, 'quic.packet_too_short');
+                return;
+            }
+            if (r !== null) {
+                hit = r;
+                usedDcid = c;
+                break;
+            }
+        }
+        if (hit === null && !s.candidates.some((c) => sameBytes(c, pkt.dcid))) {
+            const r = tryKeys(pkt.dcid);
+            if (r !== null && r !== 'short') {
+                hit = r;
+                usedDcid = pkt.dcid;
+                this.addCandidate(s, pkt.dcid, true);
+            }
+        }
+        if (hit === null || usedDcid === null) {
+            s.info.initialAuthFailed++;
+            this.problem(flow, s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW ? 'quic.decrypt_attempt_cap' : 'quic.initial_auth_failed');
+            if (s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW)
+                s.finished = true;
+            return;
+        }
+        if ((hit.side === 'client') !== (dir === 0))
+            this.problem(flow, 'quic.initial_direction_mismatch');
+        if (hit.side === 'client')
+            s.info.initialDcid = hex(usedDcid);
+        const side = s.sides[hit.side];
+        side.largestPn = Math.max(side.largestPn, hit.pn);
+        s.info.initialsDecrypted[hit.side === 'client' ? 0 : 1]++;
+        const frames = parseFrames(hit.payload);
+        if (frames.problem !== null)
+            this.problem(flow, frames.problem);
+        for (const f of frames.crypto) {
+            for (const p of side.stream.add(f.offset, f.data))
+                this.problem(flow, p);
+        }
+        this.drain(flow, s, hit.side);
+    }
+    /** Split complete handshake messages off the in-order CRYPTO prefix and decode the hellos. */
+    drain(flow, s, sideName) {
+        const side = s.sides[sideName];
+        if (side.stopped)
+            return;
+        const data = side.stream.contiguous().subarray(side.consumed);
+        const used = parseHandshakeMessages(data, (type, body) => this.message(flow, s, sideName, type, body));
+        side.consumed += used;
+        // a message that can never complete within the buffer cap
+        const rest = data.subarray(used);
+        if (rest.length >= 4) {
+            const len = ((rest[1] ?? 0) << 16) | ((rest[2] ?? 0) << 8) | (rest[3] ?? 0);
+            if (side.consumed + 4 + len > side.stream.cap) {
+                this.problem(flow, 'quic.handshake_message_too_large');
+                side.stopped = true;
+            }
+        }
+    }
+    message(flow, s, side, type, body) {
+        const tls = s.tls;
+        if (side === 'client' && type === HS_CLIENT_HELLO) {
+            const r = decodeClientHello(body, QUIC_RECORD_VERSION);
+            if (!r.ok) {
+                this.tlsError(flow, tls, r.error);
+                return;
+            }
+            if (tls.clientHello === null)
+                tls.clientHello = r.value;
+            else if (tls.helloRetryRequest !== null && tls.clientHello2 === null)
+                tls.clientHello2 = r.value;
+            return;
+        }
+        if (side === 'server' && type === HS_SERVER_HELLO) {
+            const r = decodeServerHello(body);
+            if (!r.ok) {
+                this.tlsError(flow, tls, r.error);
+                return;
+            }
+            if (r.value.isHelloRetryRequest) {
+                if (tls.helloRetryRequest === null)
+                    tls.helloRetryRequest = r.value;
+            }
+            else if (tls.serverHello === null) {
+                tls.serverHello = r.value;
+            }
+            return;
+        }
+        this.problem(flow, 'quic.unexpected_handshake_message');
+    }
+    tlsError(flow, tls, code) {
+        if (tls.errors.length < MAX_TLS_ERRORS && !tls.errors.includes(code))
+            tls.errors.push(code);
+        this.problem(flow, code);
+    }
+}
+//# sourceMappingURL=analyzer.js.map

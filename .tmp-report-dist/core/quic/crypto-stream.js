@@ -1,0 +1,118 @@
+/**
+ * Reassembly of one direction's CRYPTO stream in the Initial packet-number space.
+ * RFC 9000 §19.6 (CRYPTO frame: offset + data), §7.5 (CRYPTO data may arrive out of order, with
+ * duplicates; the receiver delivers it in order). Data is kept in a buffer capped at `cap` bytes
+ * (default 64 KiB); bytes beyond the cap are dropped and reported. The set of received ranges is
+ * capped too, so a hostile peer cannot make the range list grow without bound.
+ */
+/** Default per-direction CRYPTO reassembly cap: a post-quantum ClientHello is ~2-3 KiB. */
+export const CRYPTO_BUFFER_CAP = 64 * 1024;
+/** At most this many disjoint received ranges are tracked. */
+export const MAX_CRYPTO_RANGES = 128;
+export class CryptoStream {
+    cap;
+    buf = new Uint8Array(0);
+    /** sorted, disjoint, non-adjacent [start, end) ranges received */
+    ranges = [];
+    constructor(cap = CRYPTO_BUFFER_CAP) {
+        this.cap = cap;
+    }
+    /** Bytes available in order from offset 0. */
+    get contiguousLength() {
+        const r = this.ranges[0];
+        return r !== undefined && r[0] === 0 ? r[1] : 0;
+    }
+    /** Number of disjoint ranges held (for tests). */
+    get rangeCount() {
+        return this.ranges.length;
+    }
+    /** The in-order prefix (a view valid until the next add or reset). */
+    contiguous() {
+        return this.buf.subarray(0, this.contiguousLength);
+    }
+    reset() {
+        this.buf = new Uint8Array(0);
+        this.ranges = [];
+    }
+    /**
+     * Add CRYPTO data at `offset`. Returns the weird codes met (empty when all was well):
+     * 'quic.crypto_buffer_cap' (data past the cap dropped), 'quic.crypto_overlap_mismatch'
+     * (retransmitted bytes differ from those already held; the first copy is kept),
+     * 'quic.crypto_too_many_ranges' (a new disjoint range could not be tracked).
+     */
+    add(offset, data) {
+        const problems = [];
+        if (data.length === 0)
+            return problems;
+        let start = offset;
+        let end = offset + data.length;
+        if (end > this.cap) {
+            problems.push('quic.crypto_buffer_cap');
+            end = this.cap;
+        }
+        if (start >= end)
+            return problems;
+        // would this create a new disjoint range over the cap?
+        const touching = this.ranges.filter((r) => r[1] >= start && r[0] <= end);
+        if (touching.length === 0 && this.ranges.length >= MAX_CRYPTO_RANGES) {
+            problems.push('quic.crypto_too_many_ranges');
+            return problems;
+        }
+        this.ensure(end);
+        // write the uncovered parts, compare the covered ones
+        let cursor = start;
+        let mismatch = false;
+        for (const [rs, re] of this.ranges) {
+            if (re <= cursor)
+                continue;
+            if (rs >= end)
+                break;
+            if (rs > cursor)
+                this.buf.set(data.subarray(cursor - offset, rs - offset), cursor);
+            const cs = Math.max(rs, cursor);
+            const ce = Math.min(re, end);
+            if (!mismatch) {
+                for (let i = cs; i < ce; i++) {
+                    if (this.buf[i] !== data[i - offset]) {
+                        mismatch = true;
+                        break;
+                    }
+                }
+            }
+            cursor = ce;
+            if (cursor >= end)
+                break;
+        }
+        if (cursor < end)
+            this.buf.set(data.subarray(cursor - offset, end - offset), cursor);
+        if (mismatch)
+            problems.push('quic.crypto_overlap_mismatch');
+        // merge [start, end) into the range list
+        const merged = [];
+        for (const r of this.ranges) {
+            if (r[1] < start || r[0] > end) {
+                merged.push(r);
+            }
+            else {
+                start = Math.min(start, r[0]);
+                end = Math.max(end, r[1]);
+            }
+        }
+        merged.push([start, end]);
+        merged.sort((a, b) => a[0] - b[0]);
+        this.ranges = merged;
+        return problems;
+    }
+    ensure(end) {
+        if (end <= this.buf.length)
+            return;
+        let size = Math.max(this.buf.length, 4096);
+        while (size < end)
+            size *= 2;
+        size = Math.min(size, this.cap);
+        const nb = new Uint8Array(size);
+        nb.set(this.buf);
+        this.buf = nb;
+    }
+}
+//# sourceMappingURL=crypto-stream.js.map

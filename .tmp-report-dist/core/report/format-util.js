@@ -1,0 +1,34 @@
+export const LEVEL_RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
+export function maxLevel(a, b) {
+    return LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a;
+}
+export function isRiskLevel(v) {
+    return typeof v === 'string' && Object.prototype.hasOwnProperty.call(LEVEL_RANK, v);
+}
+/** ip:port, IPv6 in brackets */
+export function endpointLabel(ip, port) {
+    return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+/** The server a flow talks to: TLS SNI when present, else the server's ip:port. */
+export function serverLabel(f) {
+    const sni = f.tls?.sni;
+    if (typeof sni === 'string' && sni.length > 0)
+        return sni;
+    return endpointLabel(f.server.ip, f.server.port);
+}
+/** Replace C0/C1 controls, DEL and line/paragraph separators (captured text must not break lines). */
+export function stripControls(s) {
+    // eslint-disable-next-line no-control-regex
+    return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+/** Cut a string to at most `max` UTF-16 units (never in the middle of a surrogate pair), with an ellipsis. */
+export function clip(s, max) {
+    if (s.length <= max)
+        return s;
+    let end = Math.max(0, max - 1);
+    const code = s.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${s.slice(0, end)}…`;
+}
+//# sourceMappingURL=format-util.js.map

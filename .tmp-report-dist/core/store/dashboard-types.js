@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=dashboard-types.js.map

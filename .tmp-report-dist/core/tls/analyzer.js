@@ -1,0 +1,499 @@
+import { Want, addFlowIssue } from '../flow/types.js';
+import { newTlsInfo } from './types.js';
+import { HS, decodeClientHello, decodeServerHello, decodeSslv2ClientHello, decodeSslv2ServerHello, sslv2RecordLength } from './hello.js';
+import { decodeServerKeyExchange } from './ske.js';
+import { decodeCertificate, decodeCertificateDer } from './cert.js';
+import { isTls13Version } from './suites.js';
+import { Reader, toHex } from './reader.js';
+/** RFC 8446 §5.1 ContentType */
+export const CT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 };
+/** RFC 5246 §6.2.3: TLSCiphertext.length ≤ 2^14 + 2048 */
+export const MAX_RECORD = 16384 + 2048;
+/** largest handshake message body kept (longer Certificate chains are kept as a prefix) */
+export const MAX_HS_KEEP = 64 * 1024;
+/** SSL 2.0 message types (SSL 2.0 spec §2.6) */
+const SSL2_CLIENT_HELLO = 1;
+const SSL2_SERVER_HELLO = 4;
+function validTlsHeader(type, major, minor, len) {
+    return type >= CT.changeCipherSpec && type <= CT.heartbeat && major === 3 && minor <= 4 && len <= MAX_RECORD;
+}
+/**
+ * Content sniff (not ports): a TLS handshake record (type 22, version 0x0300–0x0304) or an
+ * SSL 2.0 CLIENT-HELLO / SERVER-HELLO.
+ */
+export function sniffTls(chunk) {
+    const b0 = chunk[0];
+    const b1 = chunk[1];
+    const b2 = chunk[2];
+    if (b0 === undefined || b1 === undefined || b2 === undefined)
+        return null;
+    if (b0 === CT.handshake && b1 === 3 && b2 <= 4) {
+        if (chunk.length >= 5) {
+            const len = ((chunk[3] ?? 0) << 8) | (chunk[4] ?? 0);
+            if (len === 0 || len > MAX_RECORD)
+                return null;
+        }
+        const t = chunk[5];
+        if (t === HS.clientHello)
+            return 'client-hello';
+        if (t === HS.serverHello)
+            return 'server-hello';
+        return 'tls';
+    }
+    const len = sslv2RecordLength(chunk);
+    if (len !== null && chunk.length >= 5) {
+        const v = ((chunk[3] ?? 0) << 8) | (chunk[4] ?? 0);
+        if (b2 === SSL2_CLIENT_HELLO && len >= 9 && (v === 0x0002 || (v >= 0x0300 && v <= 0x0304)))
+            return 'client-hello';
+        if (b2 === SSL2_SERVER_HELLO && len >= 11 && chunk.length >= 7) {
+            const sv = ((chunk[5] ?? 0) << 8) | (chunk[6] ?? 0);
+            if (sv === 0x0002)
+                return 'server-hello';
+        }
+    }
+    return null;
+}
+/** Factory helper: a TlsAnalyzer when `chunk` sniffs as TLS, with the client side it implies. */
+export function attachTls(_flow, dir, chunk) {
+    const s = sniffTls(chunk);
+    if (s === null)
+        return null;
+    if (s === 'client-hello')
+        return { analyzer: new TlsAnalyzer(), clientIsDir: dir };
+    if (s === 'server-hello')
+        return { analyzer: new TlsAnalyzer(), clientIsDir: dir === 0 ? 1 : 0 };
+    return { analyzer: new TlsAnalyzer() };
+}
+class DirState {
+    /** first bytes of the direction not yet seen (SSL 2.0 is only recognised there) */
+    first = true;
+    v2 = false;
+    dead = false;
+    /** after a gap: skip chunks until one starts with a plausible record header */
+    resync = false;
+    /** before the first record: skip chunks until one starts with a handshake record */
+    seek = false;
+    ccs = false;
+    // partial record
+    hdr = new Uint8Array(5);
+    hdrHave = 0;
+    hdrLen = 5;
+    recType = 0;
+    /** record-layer version of the current record */
+    recVersion = 0;
+    body = null;
+    bodyHave = 0;
+    // partial handshake message
+    hsHdr = new Uint8Array(4);
+    hsHdrHave = 0;
+    hsType = 0;
+    hsLen = 0;
+    hsGot = 0;
+    hsBuf = null;
+    hsKeep = 0;
+    inMessage = false;
+    resetPartial() {
+        this.hdrHave = 0;
+        this.body = null;
+        this.bodyHave = 0;
+        this.hsHdrHave = 0;
+        this.hsBuf = null;
+        this.inMessage = false;
+    }
+}
+/** handshake types whose bodies are kept (others are skipped without buffering) */
+function keepType(t) {
+    return t === HS.clientHello || t === HS.serverHello || t === HS.certificate || t === HS.serverKeyExchange || t === HS.newSessionTicket;
+}
+export class TlsAnalyzer {
+    name = 'tls';
+    maxBytesPerDir = 128 * 1024;
+    dirs = [new DirState(), new DirState()];
+    done = false;
+    flow = null;
+    tls = newTlsInfo();
+    /**
+     * `seekHandshake`: skip leading chunks of each direction until one starts with a TLS
+     * handshake record (TLS tunnelled after a SOCKS or HTTP CONNECT preamble).
+     */
+    constructor(opts = {}) {
+        if (opts.seekHandshake === true) {
+            for (const st of this.dirs)
+                st.seek = true;
+        }
+    }
+    onData(flow, dir, chunk, _tsMicros) {
+        this.bind(flow);
+        if (this.done)
+            return Want.DoneFlow;
+        const st = this.dirs[dir];
+        if (st.dead)
+            return this.deadWant();
+        if (st.seek) {
+            if (sniffTls(chunk) === null)
+                return Want.More;
+            st.seek = false;
+        }
+        if (st.resync) {
+            if (!this.plausibleStart(chunk))
+                return Want.More;
+            st.resync = false;
+        }
+        if (st.first && chunk.length > 0) {
+            st.first = false;
+            const s = sslv2RecordLength(chunk);
+            if (s !== null && (chunk[2] === SSL2_CLIENT_HELLO || chunk[2] === SSL2_SERVER_HELLO)) {
+                st.v2 = true;
+                st.hdrLen = 2;
+            }
+        }
+        let p = 0;
+        while (p < chunk.length && !this.done && !st.dead) {
+            if (st.hdrHave < st.hdrLen) {
+                if (st.hdrHave === 0 && chunk.length - p >= st.hdrLen) {
+                    // fast path: whole header (and maybe whole record) in this chunk, no copy
+                    const len = this.headerLen(chunk, p, st);
+                    if (len < 0)
+                        break;
+                    const start = p + st.hdrLen;
+                    if (chunk.length - start >= len) {
+                        this.record(dir, st, st.v2 ? -1 : (chunk[p] ?? 0), chunk.subarray(start, start + len));
+                        p = start + len;
+                        continue;
+                    }
+                    st.hdr.set(chunk.subarray(p, start));
+                    st.hdrHave = st.hdrLen;
+                    st.recType = st.v2 ? -1 : (chunk[p] ?? 0);
+                    st.body = new Uint8Array(len);
+                    st.bodyHave = 0;
+                    p = start;
+                    continue;
+                }
+                const n = Math.min(st.hdrLen - st.hdrHave, chunk.length - p);
+                st.hdr.set(chunk.subarray(p, p + n), st.hdrHave);
+                st.hdrHave += n;
+                p += n;
+                if (st.hdrHave === st.hdrLen) {
+                    const len = this.headerLen(st.hdr, 0, st);
+                    if (len < 0)
+                        break;
+                    st.recType = st.v2 ? -1 : (st.hdr[0] ?? 0);
+                    st.body = new Uint8Array(len);
+                    st.bodyHave = 0;
+                    if (len === 0)
+                        this.finishRecord(dir, st);
+                }
+                continue;
+            }
+            const body = st.body;
+            if (body === null)
+                break;
+            const n = Math.min(body.length - st.bodyHave, chunk.length - p);
+            body.set(chunk.subarray(p, p + n), st.bodyHave);
+            st.bodyHave += n;
+            p += n;
+            if (st.bodyHave === body.length)
+                this.finishRecord(dir, st);
+        }
+        if (this.done)
+            return Want.DoneFlow;
+        if (st.dead)
+            return this.deadWant();
+        return Want.More;
+    }
+    onGap(flow, dir, _len) {
+        this.bind(flow);
+        if (this.done)
+            return Want.DoneFlow;
+        const st = this.dirs[dir];
+        addFlowIssue(flow, 'tls.stream_gap');
+        st.resetPartial();
+        st.first = false;
+        st.resync = true;
+        return Want.More;
+    }
+    onEnd(flow) {
+        this.bind(flow);
+        for (const st of this.dirs) {
+            if (!this.done && (st.inMessage || st.body !== null) && !st.dead)
+                addFlowIssue(flow, 'tls.truncated_handshake');
+            st.resetPartial();
+        }
+    }
+    bind(flow) {
+        if (this.flow === flow)
+            return;
+        this.flow = flow;
+        if (flow.tls === null)
+            flow.tls = this.tls;
+        else
+            this.tls = flow.tls;
+        if (flow.app === 'unknown')
+            flow.app = 'tls';
+    }
+    deadWant() {
+        return this.dirs[0].dead && this.dirs[1].dead ? Want.DoneFlow : Want.DoneDir;
+    }
+    error(code) {
+        if (!this.tls.errors.includes(code) && this.tls.errors.length < 16)
+            this.tls.errors.push(code);
+        if (this.flow !== null)
+            addFlowIssue(this.flow, code);
+    }
+    issue(code) {
+        if (this.flow !== null)
+            addFlowIssue(this.flow, code);
+    }
+    plausibleStart(chunk) {
+        if (chunk.length < 5)
+            return false;
+        const len = ((chunk[3] ?? 0) << 8) | (chunk[4] ?? 0);
+        return validTlsHeader(chunk[0] ?? 0, chunk[1] ?? 0, chunk[2] ?? 0, len);
+    }
+    /** record body length from a header at b[p], or -1 (direction abandoned) */
+    headerLen(b, p, st) {
+        if (st.v2) {
+            const len = (((b[p] ?? 0) & 0x7f) << 8) | (b[p + 1] ?? 0);
+            return len;
+        }
+        const len = ((b[p + 3] ?? 0) << 8) | (b[p + 4] ?? 0);
+        st.recVersion = ((b[p + 1] ?? 0) << 8) | (b[p + 2] ?? 0);
+        if (!validTlsHeader(b[p] ?? 0, b[p + 1] ?? 0, b[p + 2] ?? 0, len)) {
+            this.error(len > MAX_RECORD ? 'tls.record_too_large' : 'tls.bad_record_header');
+            st.dead = true;
+            st.resetPartial();
+            return -1;
+        }
+        return len;
+    }
+    finishRecord(dir, st) {
+        const body = st.body ?? new Uint8Array(0);
+        const type = st.recType;
+        st.hdrHave = 0;
+        st.body = null;
+        st.bodyHave = 0;
+        this.record(dir, st, type, body);
+    }
+    isTls13(sh) {
+        return sh !== null && isTls13Version(sh.selectedVersion !== 0 ? sh.selectedVersion : sh.legacyVersion);
+    }
+    record(dir, st, type, data) {
+        const tls = this.tls;
+        if (type === -1) {
+            this.sslv2Message(dir, data);
+            st.v2 = false; // anything after the first SSL 2.0 message is read as TLS records
+            st.hdrLen = 5;
+            return;
+        }
+        // after ChangeCipherSpec in TLS ≤ 1.2 this direction's records are encrypted
+        const encrypted = st.ccs && tls.serverHello !== null && !this.isTls13(tls.serverHello);
+        switch (type) {
+            case CT.changeCipherSpec:
+                st.ccs = true;
+                if (dir === 1 && tls.serverHello !== null && !this.isTls13(tls.serverHello) && tls.serverKeyExchange === null && tls.certificate === null && tls.serverHelloDone !== true) {
+                    tls.abbreviated = true;
+                }
+                if (this.dirs[0].ccs && this.dirs[1].ccs && tls.serverHello !== null && !this.isTls13(tls.serverHello))
+                    this.finish();
+                return;
+            case CT.alert:
+                if (!encrypted && data.length === 2) {
+                    const level = data[0] ?? 0;
+                    const desc = data[1] ?? 0;
+                    if (desc !== 0 && tls.alert === -1) {
+                        tls.alert = desc;
+                        tls.alertLevel = level;
+                    }
+                    if (level === 2)
+                        this.done = true; // fatal: the connection is over (RFC 8446 §6.2)
+                }
+                return;
+            case CT.handshake:
+                if (!encrypted)
+                    this.handshakeBytes(dir, st, data);
+                return;
+            case CT.applicationData:
+                if (tls.serverHello !== null)
+                    this.finish();
+                else if (dir === 1) {
+                    this.issue('tls.data_before_server_hello');
+                    this.done = true;
+                }
+                // client application data before ServerHello: TLS 1.3 0-RTT early data, keep reading
+                return;
+            default:
+                return;
+        }
+    }
+    finish() {
+        this.tls.complete = true;
+        this.done = true;
+        for (const st of this.dirs)
+            st.resetPartial();
+    }
+    /** feed record payload into the handshake message reassembler */
+    handshakeBytes(dir, st, data) {
+        let p = 0;
+        while (p < data.length && !this.done) {
+            if (!st.inMessage) {
+                if (st.hsHdrHave === 0 && data.length - p >= 4) {
+                    const type = data[p] ?? 0;
+                    const len = ((data[p + 1] ?? 0) << 16) | ((data[p + 2] ?? 0) << 8) | (data[p + 3] ?? 0);
+                    if (data.length - p - 4 >= len) {
+                        this.message(dir, type, data.subarray(p + 4, p + 4 + len), false);
+                        p += 4 + len;
+                        continue;
+                    }
+                    this.startMessage(st, type, len);
+                    p += 4;
+                    continue;
+                }
+                const n = Math.min(4 - st.hsHdrHave, data.length - p);
+                st.hsHdr.set(data.subarray(p, p + n), st.hsHdrHave);
+                st.hsHdrHave += n;
+                p += n;
+                if (st.hsHdrHave === 4) {
+                    const h = st.hsHdr;
+                    this.startMessage(st, h[0] ?? 0, ((h[1] ?? 0) << 16) | ((h[2] ?? 0) << 8) | (h[3] ?? 0));
+                    if (st.hsLen === 0)
+                        this.endMessage(dir, st);
+                }
+                continue;
+            }
+            const n = Math.min(st.hsLen - st.hsGot, data.length - p);
+            if (st.hsBuf !== null && st.hsGot < st.hsKeep) {
+                const k = Math.min(n, st.hsKeep - st.hsGot);
+                st.hsBuf.set(data.subarray(p, p + k), st.hsGot);
+            }
+            st.hsGot += n;
+            p += n;
+            if (st.hsGot === st.hsLen)
+                this.endMessage(dir, st);
+        }
+    }
+    startMessage(st, type, len) {
+        st.inMessage = true;
+        st.hsHdrHave = 0;
+        st.hsType = type;
+        st.hsLen = len;
+        st.hsGot = 0;
+        st.hsKeep = keepType(type) ? Math.min(len, MAX_HS_KEEP) : 0;
+        st.hsBuf = st.hsKeep > 0 ? new Uint8Array(st.hsKeep) : null;
+    }
+    endMessage(dir, st) {
+        const body = st.hsBuf ?? new Uint8Array(0);
+        const truncated = st.hsKeep < st.hsLen;
+        const type = st.hsType;
+        st.inMessage = false;
+        st.hsBuf = null;
+        this.message(dir, type, body.subarray(0, Math.min(st.hsKeep, st.hsLen)), truncated);
+    }
+    message(dir, type, body, truncated) {
+        const tls = this.tls;
+        if (type === HS.clientHello) {
+            if (dir !== 0)
+                return this.error('tls.client_hello_from_server');
+            if (truncated)
+                return this.error('tls.handshake_too_large');
+            if (tls.clientHello !== null && (tls.helloRetryRequest === null || tls.clientHello2 !== null))
+                return;
+            const r = decodeClientHello(body, this.dirs[0].recVersion);
+            if (!r.ok)
+                return this.error(r.error);
+            for (const w of r.value.warnings ?? [])
+                this.issue(w);
+            if (tls.clientHello === null)
+                tls.clientHello = r.value;
+            else
+                tls.clientHello2 = r.value;
+            return;
+        }
+        if (dir !== 1)
+            return; // everything else of interest comes from the server
+        switch (type) {
+            case HS.serverHello: {
+                if (truncated)
+                    return this.error('tls.handshake_too_large');
+                if (tls.serverHello !== null)
+                    return;
+                const r = decodeServerHello(body);
+                if (!r.ok)
+                    return this.error(r.error);
+                for (const w of r.value.warnings ?? [])
+                    this.issue(w);
+                if (r.value.isHelloRetryRequest) {
+                    if (tls.helloRetryRequest !== null)
+                        return this.error('tls.second_hello_retry_request');
+                    tls.helloRetryRequest = r.value;
+                    return;
+                }
+                tls.serverHello = r.value;
+                if (this.isTls13(r.value))
+                    this.finish(); // the rest of the TLS 1.3 handshake is encrypted
+                return;
+            }
+            case HS.certificate: {
+                if (tls.serverHello === null || this.isTls13(tls.serverHello) || tls.certificate !== null)
+                    return;
+                const r = decodeCertificate(body);
+                if (!r.ok)
+                    return this.error(r.error);
+                tls.certificate = r.value;
+                return;
+            }
+            case HS.serverKeyExchange: {
+                if (tls.serverHello === null || tls.serverKeyExchange !== null)
+                    return;
+                if (truncated)
+                    return this.error('tls.handshake_too_large');
+                const r = decodeServerKeyExchange(body, tls.serverHello.cipherSuite);
+                if (!r.ok)
+                    return this.error(r.error);
+                tls.serverKeyExchange = r.value;
+                return;
+            }
+            case HS.serverHelloDone:
+                tls.serverHelloDone = true;
+                return;
+            case HS.newSessionTicket: {
+                // RFC 5077 §3.3: ticket_lifetime_hint u32, ticket<0..2^16-1>
+                const r = new Reader(body);
+                r.u16();
+                r.u16();
+                const t = r.bytes(r.u16());
+                if (r.ok && t.length > 0 && (tls.issuedTicketKey ?? null) === null)
+                    tls.issuedTicketKey = toHex(t.subarray(0, 32));
+                return;
+            }
+            default:
+                return;
+        }
+    }
+    sslv2Message(dir, msg) {
+        const tls = this.tls;
+        if (dir === 0 && msg[0] === SSL2_CLIENT_HELLO) {
+            if (tls.clientHello !== null)
+                return;
+            const r = decodeSslv2ClientHello(msg);
+            if (!r.ok)
+                return this.error(r.error);
+            tls.clientHello = r.value;
+        }
+        else if (dir === 1 && msg[0] === SSL2_SERVER_HELLO) {
+            const r = decodeSslv2ServerHello(msg);
+            if (!r.ok)
+                return this.error(r.error);
+            tls.serverHello = r.value.hello;
+            if (r.value.certificate.length > 0) {
+                const c = decodeCertificateDer(r.value.certificate);
+                if (c.ok)
+                    tls.certificate = c.value;
+            }
+            this.finish(); // SSL 2.0 key exchange is RSA key transport; the rest is encrypted
+        }
+        else {
+            this.error('tls.sslv2_unexpected_message');
+        }
+    }
+}
+//# sourceMappingURL=analyzer.js.map

@@ -1,0 +1,75 @@
+/**
+ * JA4 TLS client fingerprint (FoxIO JA4 specification, BSD 3-Clause; reference implementation
+ * FoxIO-LLC/ja4 rust/ja4/src/tls.rs): a_b_c where
+ *  a = transport (t/q) + version (highest non-GREASE supported_versions, else legacy_version)
+ *      + d/i (SNI present) + cipher count + extension count (2 digits each, GREASE excluded,
+ *      capped at 99) + first and last character of the first ALPN value ('00' if none),
+ *  b = first 12 hex of SHA-256 of the sorted cipher suites (4-hex, comma-joined),
+ *  c = first 12 hex of SHA-256 of the sorted extensions without SNI (0x0000) and ALPN (0x0010),
+ *      then '_' and the signature algorithms in wire order ('' and no '_' when none).
+ * An empty list hashes to '000000000000'.
+ */
+import { createHash } from 'node:crypto';
+import { isGrease } from './groups.js';
+const EXT_SNI = 0x0000;
+const EXT_ALPN = 0x0010;
+const EXT_SUPPORTED_VERSIONS = 0x002b;
+function ja4Version(v) {
+    switch (v) {
+        case 0x0304: return '13';
+        case 0x0303: return '12';
+        case 0x0302: return '11';
+        case 0x0301: return '10';
+        case 0x0300: return 's3';
+        case 0x0002: return 's2';
+        case 0xfeff: return 'd1';
+        case 0xfefd: return 'd2';
+        case 0xfefc: return 'd3';
+        default: return '00';
+    }
+}
+function h4(v) {
+    return v.toString(16).padStart(4, '0');
+}
+function hash12(s) {
+    if (s.length === 0)
+        return '000000000000';
+    return createHash('sha256').update(s).digest('hex').slice(0, 12);
+}
+function two(n) {
+    return String(Math.min(99, n)).padStart(2, '0');
+}
+/** non-ASCII characters become '9' (reference implementation first_last) */
+function alpnChars(alpn) {
+    if (alpn === undefined || alpn.length === 0)
+        return '00';
+    const chars = [...alpn];
+    const fix = (c) => ((c.codePointAt(0) ?? 0) < 0x80 ? c : '9');
+    const first = fix(chars[0] ?? '0');
+    const last = chars.length > 1 ? fix(chars[chars.length - 1] ?? '0') : '0';
+    return first + last;
+}
+export function ja4(ch, transport) {
+    const exts = ch.extensionTypes.filter((e) => !isGrease(e));
+    let version = ch.legacyVersion;
+    if (ch.extensionTypes.includes(EXT_SUPPORTED_VERSIONS)) {
+        const vs = ch.supportedVersions.filter((v) => !isGrease(v));
+        if (vs.length > 0)
+            version = Math.max(...vs);
+        else
+            version = -1;
+    }
+    const ciphers = ch.cipherSuites.filter((c) => !isGrease(c));
+    const a = (transport === 'quic' ? 'q' : 't') +
+        ja4Version(version) +
+        (exts.includes(EXT_SNI) ? 'd' : 'i') +
+        two(ciphers.length) +
+        two(exts.length) +
+        alpnChars(ch.alpn[0]);
+    const b = hash12(ciphers.slice().sort((x, y) => x - y).map(h4).join(','));
+    const sortedExts = exts.filter((e) => e !== EXT_SNI && e !== EXT_ALPN).sort((x, y) => x - y).map(h4).join(',');
+    const sigs = ch.signatureAlgorithms.map(h4).join(',');
+    const c = hash12(sigs.length > 0 ? `${sortedExts}_${sigs}` : sortedExts);
+    return `${a}_${b}_${c}`;
+}
+//# sourceMappingURL=ja4.js.map

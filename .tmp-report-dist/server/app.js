@@ -1,0 +1,107 @@
+/**
+ * buildApp(): the Fastify application (API + static dashboard) without listening, so tests
+ * drive it with app.inject(). The store is opened here and closed with the app.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { openStore } from '../core/store/index.js';
+import { errorBody, installErrorHandler } from './errors.js';
+import { apiRoutes } from './routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { TokenBuckets } from './rate-limit.js';
+import { UploadJobs } from './upload-jobs.js';
+import { uploadRoutes } from './upload-routes.js';
+import { installBearerAuth, installLoopbackGuard, installSecurityHeaders } from './security.js';
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** dist/web next to the compiled server (dist/server) or under the repo root (server/) */
+export function defaultWebRoot() {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const parent = resolve(here, '..');
+    if (parent.split(sep).pop() === 'dist')
+        return join(parent, 'web');
+    return join(parent, 'dist', 'web');
+}
+function isApiPath(url) {
+    let path = url.split('?')[0] ?? '';
+    try {
+        path = decodeURIComponent(path);
+    }
+    catch {
+        /* keep the raw path */
+    }
+    return path === '/api' || path.startsWith('/api/');
+}
+export async function buildApp(opts) {
+    const store = await openStore(opts.dbPath, { readOnly: opts.readOnly === true });
+    const app = Fastify({
+        logger: opts.logger === true,
+        bodyLimit: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
+    });
+    let uploadDir = opts.uploadDir;
+    let ownUploadDir = false;
+    if (uploadDir === undefined) {
+        uploadDir = mkdtempSync(join(tmpdir(), 'hndl-uploads-'));
+        ownUploadDir = true;
+    }
+    else {
+        mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
+    }
+    const jobs = new UploadJobs(store, { concurrency: opts.scanConcurrency ?? 1 });
+    // before the server waits for open connections: end SSE streams, stop scans
+    app.addHook('preClose', async () => {
+        await jobs.close();
+    });
+    app.addHook('onClose', async () => {
+        await jobs.close();
+        await store.close();
+        if (ownUploadDir && uploadDir !== undefined)
+            rmSync(uploadDir, { recursive: true, force: true });
+    });
+    try {
+        // only JSON bodies: no text/plain, so a cross-site "simple" request cannot post a body
+        app.removeContentTypeParser('text/plain');
+        installSecurityHeaders(app);
+        installErrorHandler(app);
+        if (opts.token === undefined || opts.token === '')
+            installLoopbackGuard(app, opts.allowedHosts);
+        const token = opts.token;
+        await app.register(async (api) => {
+            if (token !== undefined && token !== '')
+                installBearerAuth(api, token);
+            await apiRoutes(api, store);
+            await dashboardRoutes(api, store);
+            await api.register(fastifyMultipart);
+            await uploadRoutes(api, {
+                jobs,
+                uploadDir: uploadDir ?? tmpdir(),
+                maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+                maxFiles: opts.maxUploadFiles ?? 8,
+                buckets: new TokenBuckets(opts.uploadRateLimit ?? {}),
+            });
+        }, { prefix: '/api' });
+        const webRoot = opts.webRoot ?? defaultWebRoot();
+        const hasWeb = existsSync(join(webRoot, 'index.html'));
+        if (hasWeb) {
+            await app.register(fastifyStatic, { root: resolve(webRoot), prefix: '/', dotfiles: 'deny', index: 'index.html' });
+        }
+        app.setNotFoundHandler((request, reply) => {
+            const spa = hasWeb && (request.method === 'GET' || request.method === 'HEAD') && !isApiPath(request.url);
+            if (spa)
+                return reply.type('text/html; charset=utf-8').sendFile('index.html');
+            return reply.code(404).type('application/json; charset=utf-8').send(errorBody('NOT_FOUND'));
+        });
+        await app.ready();
+        return app;
+    }
+    catch (err) {
+        await app.close().catch(() => undefined);
+        throw err;
+    }
+}
+//# sourceMappingURL=app.js.map

@@ -1,0 +1,92 @@
+import { StoreError } from '../core/store/index.js';
+export const ERROR_CODES = {
+    BAD_REQUEST: { statusCode: 400, message: 'bad request' },
+    UNAUTHORIZED: { statusCode: 401, message: 'missing or invalid bearer token' },
+    FORBIDDEN: { statusCode: 403, message: 'forbidden' },
+    NOT_FOUND: { statusCode: 404, message: 'not found' },
+    METHOD_NOT_ALLOWED: { statusCode: 405, message: 'method not allowed' },
+    CONFLICT: { statusCode: 409, message: 'conflict' },
+    PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'request body too large' },
+    UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'unsupported media type' },
+    TOO_MANY_REQUESTS: { statusCode: 429, message: 'too many requests: try again later' },
+    INTERNAL: { statusCode: 500, message: 'internal error' },
+    SERVICE_UNAVAILABLE: { statusCode: 503, message: 'service unavailable: try again later' },
+};
+/** JSON schema of every error answer */
+export const errorSchema = {
+    type: 'object',
+    required: ['statusCode', 'code', 'message'],
+    properties: {
+        statusCode: { type: 'integer' },
+        code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+        message: { type: 'string' },
+    },
+};
+export class ApiError extends Error {
+    code;
+    statusCode;
+    constructor(code, message) {
+        super(message ?? ERROR_CODES[code].message);
+        this.name = 'ApiError';
+        this.code = code;
+        this.statusCode = ERROR_CODES[code].statusCode;
+    }
+}
+export function errorBody(code, message) {
+    return { statusCode: ERROR_CODES[code].statusCode, code, message: message ?? ERROR_CODES[code].message };
+}
+function storeErrorBody(err) {
+    switch (err.code) {
+        case 'BAD_QUERY':
+        case 'INVALID_REPORT':
+            return errorBody('BAD_REQUEST', err.message);
+        case 'SCAN_EXISTS':
+            return errorBody('CONFLICT', err.message);
+        case 'READ_ONLY':
+            return errorBody('FORBIDDEN', 'the database is open read-only');
+        default:
+            return errorBody('INTERNAL');
+    }
+}
+function isFastifyError(err) {
+    return err instanceof Error && typeof err.code === 'string';
+}
+/** map any thrown value to the public error body */
+export function toErrorBody(err) {
+    if (err instanceof ApiError)
+        return errorBody(err.code, err.message);
+    if (err instanceof StoreError)
+        return storeErrorBody(err);
+    if (isFastifyError(err)) {
+        if (err.validation !== undefined)
+            return errorBody('BAD_REQUEST', err.message);
+        if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+            return errorBody('PAYLOAD_TOO_LARGE');
+        const status = err.statusCode ?? 500;
+        if (status === 413)
+            return errorBody('PAYLOAD_TOO_LARGE');
+        if (status === 415)
+            return errorBody('UNSUPPORTED_MEDIA_TYPE');
+        if (status === 406 && err.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+            return errorBody('UNSUPPORTED_MEDIA_TYPE', 'expected a multipart/form-data upload');
+        }
+        if (status === 429)
+            return errorBody('TOO_MANY_REQUESTS');
+        if (status === 404)
+            return errorBody('NOT_FOUND');
+        if (status === 405)
+            return errorBody('METHOD_NOT_ALLOWED');
+        if (status >= 400 && status < 500)
+            return errorBody('BAD_REQUEST', err.message);
+    }
+    return errorBody('INTERNAL');
+}
+export function installErrorHandler(app) {
+    app.setErrorHandler((err, request, reply) => {
+        const body = toErrorBody(err);
+        if (body.statusCode >= 500)
+            request.log.error({ err }, 'request failed');
+        return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+    });
+}
+//# sourceMappingURL=errors.js.map
