@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_MAX_CHARS, mdEscape, toMarkdown } from '../../core/report/markdown.js';
 import { toNdjson } from '../../core/report/ndjson.js';
-import { deriveFindings } from '../../core/report/findings.js';
+import { findingsOf } from '../../core/report/findings.js';
 import type { FlowReport } from '../../core/report/model.js';
 import { HOSTILE_SNI, makeFlow, makeReport, sampleFiles, scan } from './helpers.js';
 
@@ -89,7 +89,7 @@ describe('ndjson', () => {
       const flows = objs.filter((o) => o.type === 'flow');
       expect(flows.map((o) => o.id)).toEqual(report.flows.map((f) => f.id));
       const findings = objs.filter((o) => o.type === 'finding');
-      expect(findings.map((o) => o.ruleId)).toEqual(deriveFindings(report).map((f) => f.ruleId));
+      expect(findings.map((o) => o.ruleId)).toEqual(findingsOf(report).map((f) => f.ruleId));
       expect(objs.length).toBe(1 + flows.length + findings.length);
       expect(objs.map((o) => o.type)).toEqual(['scan', ...flows.map(() => 'flow'), ...findings.map(() => 'finding')]);
     });

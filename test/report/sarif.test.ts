@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { artifactUri, sarifLevel, sarifText, toSarif } from '../../core/report/sarif.js';
-import { deriveFindings } from '../../core/report/findings.js';
+import { findingsOf } from '../../core/report/findings.js';
 import { RULE_LIST } from '../../core/report/rules.js';
 import { errorsOf, HOSTILE_SNI, makeFlow, makeReport, PUBLIC_PICKS, sampleFiles, sarifValidator, scan } from './helpers.js';
 
@@ -56,7 +56,7 @@ describe('SARIF for GitHub code scanning', () => {
     expect(rules.map((r) => r.id)).toEqual(RULE_LIST.map((r) => r.id));
     for (const r of rules) expect(r.help.markdown.length).toBeGreaterThan(0);
     const results = run?.results ?? [];
-    expect(results.length).toBe(deriveFindings(report).length);
+    expect(results.length).toBe(findingsOf(report).length);
     for (const res of results) {
       expect(rules[res.ruleIndex ?? -1]?.id).toBe(res.ruleId);
       const loc = res.locations[0];

@@ -83,6 +83,17 @@ export function syntheticReport(id: string, nFlows: number, startedAt = '2025-01
       flowsEvicted: 0,
     },
     flows,
-    findings: [{ kind: 'example' }],
+    findings: [
+      {
+        ruleId: 'HNDL004',
+        level: 'medium',
+        message: 'Classical key exchange protects flows to synthetic servers',
+        server: 'srv-0.example',
+        client: null,
+        flowIds: [0, 1],
+        recommendation: 'enable X25519MLKEM768',
+        evidence: { synthetic: true },
+      },
+    ],
   };
 }
