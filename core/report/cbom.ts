@@ -18,7 +18,7 @@ import type { AlgorithmSpec } from './cbom-algorithms.js';
 import { cipherAlgorithm, kexAlgorithm, suiteIdentifiers } from './cbom-algorithms.js';
 import { cipherSuiteName } from '../tls/suites.js';
 import { groupName } from '../tls/groups.js';
-import { clip, endpointLabel, serverLabel } from './format-util.js';
+import { clip, endpointLabel, serverLabel, wellFormed } from './format-util.js';
 
 export type CbomSpecVersion = '1.6' | '1.7';
 
@@ -55,7 +55,7 @@ function uuidOf(id: string): string {
 }
 
 function algRef(name: string): string {
-  return `crypto/algorithm/${encodeURIComponent(name)}`;
+  return `crypto/algorithm/${encodeURIComponent(wellFormed(name))}`;
 }
 
 function protocolOf(f: FlowReport, v: CbomSpecVersion): { type: string; transport: string; version: string | null } | null {

@@ -41,3 +41,8 @@ export function clip(s: string, max: number): string {
   if (code >= 0xd800 && code <= 0xdbff) end--;
   return `${s.slice(0, end)}…`;
 }
+
+/** Replace lone UTF-16 surrogates with U+FFFD (encodeURIComponent throws on them; files would get U+FFFD anyway). */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}

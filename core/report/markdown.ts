@@ -10,7 +10,7 @@ import type { Finding, FlowReport, ScanReport } from './model.js';
 import { findingsOf } from './findings.js';
 import { RULE_LIST } from './rules.js';
 import { formatBytes } from './table.js';
-import { clip, serverLabel, stripControls } from './format-util.js';
+import { clip, serverLabel, stripControls, wellFormed } from './format-util.js';
 
 export interface MarkdownOptions {
   /** findings listed in the table (default 20) */
@@ -27,7 +27,7 @@ const TRUNCATED_NOTE = '\n_… truncated to fit the GitHub comment limit._\n';
 
 /** Escape text for Markdown (paragraphs and table cells); clips to `max` characters first. */
 export function mdEscape(s: string, max = 200): string {
-  return clip(stripControls(s), max).replace(/[\\`*_{}[\]()#!|~<>&]/g, (c) => {
+  return clip(wellFormed(stripControls(s)), max).replace(/[\\`*_{}[\]()#!|~<>&]/g, (c) => {
     if (c === '<') return '&lt;';
     if (c === '>') return '&gt;';
     if (c === '&') return '&amp;';

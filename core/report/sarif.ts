@@ -15,7 +15,7 @@ import type { Finding, RiskLevel, ScanReport } from './model.js';
 import { RULES } from './rules.js';
 import type { Rule, RuleKey } from './rules.js';
 import { findingsOf, RULE_DEFAULT_LEVEL } from './findings.js';
-import { stripControls } from './format-util.js';
+import { stripControls, wellFormed } from './format-util.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -61,7 +61,7 @@ export function sarifText(s: string): string {
 /** A capture path as an artifact URI: relative (forward slashes, percent-encoded) inside baseDir, else file:// */
 export function artifactUri(path: string, baseDir: string = process.cwd()): string {
   if (path === '-' || path.length === 0) return 'stdin';
-  const abs = resolve(baseDir, path);
+  const abs = resolve(baseDir, wellFormed(path));
   const rel = relative(baseDir, abs);
   if (rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel)) {
     return rel.split(sep).map(encodeURIComponent).join('/');
