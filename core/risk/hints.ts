@@ -92,8 +92,16 @@ export function httpHints(meta: HttpMeta, location: string, out: Evidence[]): vo
 }
 
 /** the service-table row for a host name, or null */
+/** host → table row; a capture repeats the same few hosts, so answers are remembered (capped) */
+const HOST_CACHE = new Map<string, HostRow | null>();
+const HOST_CACHE_MAX = 65_536;
+
 export function lookupHost(host: string): HostRow | null {
-  return SERVICE_HOSTS.find((r) => hostMatches(r.pattern, host)) ?? null;
+  const hit = HOST_CACHE.get(host);
+  if (hit !== undefined) return hit;
+  const row = SERVICE_HOSTS.find((r) => hostMatches(r.pattern, host)) ?? null;
+  if (HOST_CACHE.size < HOST_CACHE_MAX) HOST_CACHE.set(host, row);
+  return row;
 }
 
 /** SNI / Host: well-known services (service-tables.ts) */
