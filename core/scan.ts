@@ -16,11 +16,10 @@ import { createAppFactory } from './app/dispatch.js';
 import type { DispatchOptions } from './app/dispatch.js';
 import { Weirds } from './util/weirds.js';
 import { flowToReport, summarize } from './report/build.js';
-import { resumptionKeys } from './tls/classify.js';
-import type { KexClass } from './tls/types.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
-import { PayloadEvidence, assessReport } from './risk/flow-evidence.js';
+import { PayloadEvidence, assessFlowReport, assessReport } from './risk/flow-evidence.js';
+import { linkResumptions } from './report/resume.js';
 import { defaultPolicy } from './risk/policy.js';
 import type { Policy } from './risk/policy.js';
 import { aggregate } from './risk/aggregate.js';
@@ -56,8 +55,6 @@ export interface ScanOptions {
   storePayloads?: boolean;
 }
 
-/** at most this many sessions / resumed flows are remembered for resumption linking */
-const MAX_LINKS = 200_000;
 /**
  * Flows that carried no payload at all (unanswered SYNs, scans) are reported one by one only up
  * to this many; beyond it they are counted, so a capture of a million SYNs keeps a bounded report.
@@ -78,11 +75,6 @@ export class ScanSession {
   private readonly evidence: PayloadEvidence;
   private readonly policy: Policy;
   private readonly now: Date;
-  /** session id / ticket → the full handshake that established it (for resumption linking) */
-  private readonly sessions = new Map<string, { negotiated: KexClass; group: string | null; codepoint: number | null; flowId: number }>();
-  /** resumed flows waiting to be linked at the end of the scan */
-  private readonly resumed: { flow: Flow; index: number; offers: string[] }[] = [];
-
   constructor(private readonly opts: ScanOptions = {}) {
     const pkt = newDecodedPacket();
     const weirds = this.weirds;
@@ -118,44 +110,8 @@ export class ScanSession {
     const r = flowToReport(flow);
     if (payloads !== null && r.mcp) r.mcp.payloads = payloads;
     assessReport(flow, r, evidence, this.policy, this.now);
-    if (flow.tls) this.noteSession(flow, r.kex.negotiated, r.kex.group, r.tls?.selectedGroup ?? null, r.kex.reason ?? null);
     this.flows.push(r);
     this.opts.onFlow?.(r);
-  }
-
-  /**
-   * Resumption linking: a TLS 1.2 abbreviated handshake or TLS 1.3 psk_ke resumption inherits the
-   * key exchange of the full handshake that issued its session id / ticket, when that handshake is
-   * in the same scan. Both tables are capped.
-   */
-  private noteSession(flow: Flow, negotiated: KexClass, group: string | null, codepoint: number | null, reason: string | null): void {
-    if (!flow.tls) return;
-    const keys = resumptionKeys(flow.tls);
-    if (reason === 'resumed' && keys.offers.length > 0) {
-      if (this.resumed.length < MAX_LINKS) this.resumed.push({ flow, index: this.flows.length, offers: keys.offers });
-      else this.weirds.add('tls.resumption_links_capped');
-    } else if (negotiated !== 'unknown') {
-      for (const k of keys.provides) {
-        if (this.sessions.size >= MAX_LINKS) {
-          this.weirds.add('tls.resumption_links_capped');
-          break;
-        }
-        if (!this.sessions.has(k)) this.sessions.set(k, { negotiated, group, codepoint, flowId: flow.id });
-      }
-    }
-  }
-
-  private linkResumptions(): void {
-    for (const p of this.resumed) {
-      const origin = p.offers.map((k) => this.sessions.get(k)).find((x) => x !== undefined);
-      if (!origin) continue;
-      const r = flowToReport(p.flow, { resumedFrom: origin });
-      r.kex.resumedFromFlow = origin.flowId;
-      // a resumed TLS flow carries no payload evidence of its own: metadata and policy decide
-      assessReport(p.flow, r, [], this.policy, this.now);
-      this.flows[p.index] = r;
-    }
-    this.resumed.length = 0;
   }
 
   /** Scan one input (path or '-' for stdin). Throws CaptureInputError for user errors. */
@@ -183,9 +139,13 @@ export class ScanSession {
     return res;
   }
 
-  finish(): ScanReport {
+  /**
+   * The report of everything scanned. `raw: true` skips the report-level steps (resumption
+   * linking, MCP sessions and inventory, aggregates, findings): a parallel scan merges raw
+   * reports and finalizes once, so it gives the same report as a serial scan.
+   */
+  finish(opts: { raw?: boolean } = {}): ScanReport {
     this.table.flush();
-    this.linkResumptions();
     this.flowsEvicted = this.table.stats.flowsEvicted;
     const finishedAt = new Date();
     this.flows.sort((a, b) => a.id - b.id);
@@ -205,15 +165,39 @@ export class ScanSession {
           flowsEvicted: this.flowsEvicted,
         }),
         emptyFlowsNotListed: this.emptyFlowsDropped,
+        flowsCreated: this.table.stats.flowsCreated,
       },
       flows: this.flows,
-      aggregates: aggregate(this.flows, { now: this.now }),
     };
-    // MCP sessions across connections, the inventory and the policy audit, then every finding
-    analyzeMcp(report, this.opts.mcpPolicy ?? null);
-    report.findings = deriveFindings(report, { extra: report.findings ?? [] });
-    return report;
+    if (opts.raw === true) return report;
+    return finalizeReport(report, { policy: this.policy, now: this.now, mcpPolicy: this.opts.mcpPolicy ?? null });
   }
+}
+
+export interface FinalizeOptions {
+  policy?: Policy;
+  now?: Date;
+  mcpPolicy?: McpPolicy | null;
+}
+
+/**
+ * Report-level analysis over all flows: TLS resumption linking (and re-assessment of the flows it
+ * changed), the summary, aggregates per server/client/capture, MCP sessions across connections,
+ * the MCP inventory and policy audit, and every finding.
+ */
+export function finalizeReport(report: ScanReport, opts: FinalizeOptions = {}): ScanReport {
+  const policy = opts.policy ?? defaultPolicy();
+  const now = opts.now ?? new Date();
+  for (const f of linkResumptions(report.flows)) assessFlowReport(f, [], policy, now);
+  const s = report.summary;
+  report.summary = {
+    ...s,
+    ...summarize(report.flows, { packets: s.packets, weirds: s.weirds, flowsEvicted: s.flowsEvicted }),
+  };
+  report.aggregates = aggregate(report.flows, { now });
+  analyzeMcp(report, opts.mcpPolicy ?? null);
+  report.findings = deriveFindings(report, { extra: report.findings ?? [] });
+  return report;
 }
 
 /** Scan several inputs into one report. */

@@ -4,7 +4,8 @@
  */
 import type { Flow } from '../flow/types.js';
 import type { KexClass } from '../tls/types.js';
-import { classifyTls } from '../tls/classify.js';
+import { classifyTls, resumptionKeys } from '../tls/classify.js';
+import { sessionKeyDigest } from './resume.js';
 import type { ClassifyHints } from '../tls/classify.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
@@ -73,6 +74,13 @@ function kexFor(flow: Flow, hints?: ClassifyHints): { kex: KexReport; shareValid
 
 export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
   const { kex, shareValidation } = kexFor(flow, hints);
+  const tls = tlsReport(flow, shareValidation);
+  if (tls && flow.tls) {
+    // only what linking needs: offers of resumed flows, provides of full handshakes
+    const keys = resumptionKeys(flow.tls);
+    if (kex.reason === 'resumed' && keys.offers.length > 0) tls.sessionKeys = { offers: keys.offers.map(sessionKeyDigest) };
+    else if (kex.negotiated !== 'unknown' && keys.provides.length > 0) tls.sessionKeys = { provides: keys.provides.map(sessionKeyDigest) };
+  }
   const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
   const r: FlowReport = {
     id: flow.id,
@@ -85,7 +93,7 @@ export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
     packets: { clientToServer: flow.packets[0], serverToClient: flow.packets[1] },
     bytes: { clientToServer: flow.bytes[0], serverToClient: flow.bytes[1] },
     endReason: flow.endReason,
-    tls: tlsReport(flow, shareValidation),
+    tls,
     kex,
     mcp: mcpInfo ? { ...toMcpReport(mcpInfo), messages: mcpInfo.messages } : null,
     issues: [...flow.issues],

@@ -29,7 +29,7 @@ import type { Finding, FlowReport, RiskLevel, ScanReport } from './model.js';
 import { RULES } from './rules.js';
 import type { RuleKey } from './rules.js';
 import { groupClass, groupInfo, groupName } from '../tls/groups.js';
-import { clip, LEVEL_RANK, maxLevel, serverLabel } from './format-util.js';
+import { clip, isRiskLevel, LEVEL_RANK, maxLevel, serverLabel } from './format-util.js';
 
 /** flow ids kept per finding (the total is in evidence.flowCount) */
 export const MAX_FLOW_IDS = 100;
@@ -153,10 +153,11 @@ function lifetimeLevel(years: number): RiskLevel | null {
 
 /**
  * Level one flow contributes to a rule, or null when the flow does not count for it.
- * `floor` applies to risk-derived levels only.
+ * Floors (maxLevel) apply to risk-derived levels only; a level outside RiskLevel counts as no risk.
  */
 function flowLevel(key: RuleKey, f: FlowReport): RiskLevel | null {
-  const risk = f.risk?.level;
+  const r = f.risk?.level;
+  const risk = isRiskLevel(r) ? r : undefined;
   switch (key) {
     case 'plaintextMcp':
       return risk !== undefined ? maxLevel(risk, 'high') : RULE_DEFAULT_LEVEL.plaintextMcp;
@@ -322,7 +323,7 @@ function describe(b: Bucket): { message: string; recommendation: string; evidenc
 
 /** Deterministic order: level (highest first), rule id, server, client. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const l = LEVEL_RANK[b.level] - LEVEL_RANK[a.level];
+  const l = (LEVEL_RANK[b.level] ?? -1) - (LEVEL_RANK[a.level] ?? -1);
   if (l !== 0) return l;
   if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
   const sa = a.server ?? '';

@@ -27,6 +27,8 @@ export interface TlsReport {
   ech?: boolean;
   certificate?: { signatureAlgorithm: string | null; publicKeyAlgorithm: string | null; publicKeyBits: number | null } | null;
   shareValidation?: string | null;
+  /** sha-256 digests (16 hex) of the session id / ticket this flow resumes with or issues, for linking */
+  sessionKeys?: { offers?: string[]; provides?: string[] };
 }
 
 export interface KexReport {

@@ -120,6 +120,11 @@ export function metadataEvidence(flow: Flow): Evidence[] {
 
 /** Fill report.sensitivity and report.risk for one flow. */
 export function assessReport(flow: Flow, report: FlowReport, evidence: Evidence[], policy: Policy, now: Date): void {
+  assessFlowReport(report, [...evidence, ...metadataEvidence(flow)], policy, now, flow.firstTsMicros);
+}
+
+/** The same from the report alone (re-assessment after resumption linking). */
+export function assessFlowReport(report: FlowReport, evidence: Evidence[], policy: Policy, now: Date, captureTimeMicros?: number): void {
   const selected = report.tls?.selectedGroup ?? null;
   const info = selected !== null ? groupInfo(selected) : undefined;
   const sv = report.tls?.shareValidation ?? null;
@@ -130,9 +135,9 @@ export function assessReport(flow: Flow, report: FlowReport, evidence: Evidence[
       kexGroup: report.kex.group,
       legacyDraft: info?.legacy === true,
       malformedShare: sv === 'length-mismatch' || sv === 'mlkem-key-invalid',
-      captureTimeMicros: flow.firstTsMicros,
+      captureTimeMicros: captureTimeMicros ?? Date.parse(report.firstSeen) * 1000,
       now,
-      evidence: [...evidence, ...metadataEvidence(flow)],
+      evidence,
       serverKey: { ip: report.server.ip, port: report.server.port, sni: report.tls?.sni ?? null },
       app: report.app,
       isMcp: report.mcp !== null,

@@ -20,6 +20,8 @@ export interface ScanInWorkerOptions extends WorkerScanOptions {
   signal?: AbortSignal;
   /** worker heap cap in MiB (default: Node's) */
   maxOldGenerationSizeMb?: number;
+  /** raw report for merging (core/merge.ts) */
+  raw?: boolean;
 }
 
 const INPUT_CODES = new Set<string>(['ENOENT', 'EACCES', 'EISDIR', 'NOT_A_CAPTURE', 'EMPTY', 'READ_ERROR']);
@@ -46,14 +48,14 @@ export function scanInWorker(
   opts: ScanInWorkerOptions = {},
   onProgress?: (p: ScanProgress) => void,
 ): Promise<ScanReport> {
-  const { signal, maxOldGenerationSizeMb, ...scanOpts } = opts;
+  const { signal, maxOldGenerationSizeMb, raw, ...scanOpts } = opts;
   return new Promise<ScanReport>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       return;
     }
     const worker = new Worker(workerScriptPath(), {
-      workerData: { paths, opts: scanOpts },
+      workerData: { paths, opts: scanOpts, raw: raw === true },
       ...(maxOldGenerationSizeMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb } } : {}),
     });
     let settled = false;

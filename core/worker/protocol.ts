@@ -11,6 +11,8 @@ export type WorkerScanOptions = Omit<ScanOptions, 'onFlow' | 'onEngineFlow' | 'o
 export interface WorkerRequest {
   paths: string[];
   opts: WorkerScanOptions;
+  /** return the raw report (no report-level analysis) for merging, see core/merge.ts */
+  raw?: boolean;
 }
 
 export interface ScanProgress {

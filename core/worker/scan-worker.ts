@@ -46,7 +46,7 @@ async function run(req: WorkerRequest): Promise<void> {
     progress.bytesRead = 0;
     emit(true);
   }
-  const report = session.finish();
+  const report = session.finish({ raw: req.raw === true });
   post({ type: 'done', report });
 }
 
