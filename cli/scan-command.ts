@@ -4,6 +4,8 @@
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { ScanSession } from '../core/scan.js';
+import { defaultJobs, scanParallel } from '../core/merge.js';
+import { Progress } from './progress.js';
 import type { ScanReport, RiskLevel } from '../core/report/model.js';
 import { renderTable } from '../core/report/table.js';
 import { toSarif } from '../core/report/sarif.js';
@@ -51,7 +53,11 @@ export interface ScanCliOptions {
   inventory?: string;
   storePayloads?: boolean;
   cbomVersion?: '1.6' | '1.7';
+  jobs?: number;
 }
+
+/** inputs smaller than this in total are scanned in this thread (a worker costs ~100 ms to start) */
+const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -114,21 +120,46 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
 
   const policy = policyFrom(opts.policy);
   const mcpPolicy = mcpPolicyFrom(opts.inventory);
-  const session = new ScanSession({
+  const files = inputs.filter((i) => i !== '-');
+  const sizes = files.map((f) => statSync(f).size);
+  const totalBytes = files.length === inputs.length ? sizes.reduce((a, b) => a + b, 0) : null;
+  const progress = Progress.forStderr(opts.quiet === true, totalBytes);
+  const jobs = Math.max(1, opts.jobs ?? defaultJobs());
+  const scanOpts = {
     streamBytes: opts.streamBytes,
     maxFlows: opts.maxFlows,
     hash: opts.db !== undefined,
-    mcpPolicy,
     storePayloads: opts.storePayloads === true,
-    ...(policy ? { policy } : {}),
-  });
-  for (const input of inputs) {
-    const res = await session.addInput(input);
-    if (!opts.quiet && (res.truncated || res.error)) {
-      process.stderr.write(`hndl-scan: warning: ${res.path}: ${res.error ?? 'the file ends inside a record'}; scanned everything before it\n`);
+  };
+  let report: ScanReport;
+  if (jobs > 1 && files.length > 1 && totalBytes !== null && totalBytes >= PARALLEL_MIN_BYTES) {
+    report = await scanParallel(files, {
+      jobs,
+      scan: scanOpts,
+      mcpPolicy,
+      ...(policy ? { policy } : {}),
+      onProgress: (done) => progress.update(done),
+    });
+  } else {
+    let before = 0;
+    const session = new ScanSession({
+      ...scanOpts,
+      mcpPolicy,
+      ...(policy ? { policy } : {}),
+      onProgress: (bytesRead) => progress.update(before + bytesRead),
+    });
+    for (const input of inputs) {
+      const res = await session.addInput(input);
+      before += res.bytes;
+    }
+    report = session.finish();
+  }
+  progress.done();
+  if (!opts.quiet) {
+    for (const i of report.scan.inputs) {
+      if (i.truncated || i.error) process.stderr.write(`hndl-scan: warning: ${i.path}: ${i.error ?? 'the file ends inside a record'}; scanned everything before it\n`);
     }
   }
-  const report = session.finish();
 
   // Store first: a report is only as good as the scan it describes.
   if (opts.db) {
