@@ -47,7 +47,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level').choices(['none', 'low', 'medium', 'high', 'critical']).default('high'))
     .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
     .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
-    .option('-j, --jobs <n>', 'worker threads for several large captures (default: one per core; 1 = no workers)', parseIntArg('--jobs', 1, 256))
+    .option('-j, --jobs <n>', 'worker threads for several large captures (default: one per core with 4+ cores, else 1)', parseIntArg('--jobs', 1, 256))
     .option('--policy <file>', 'sensitivity and risk policy (YAML or JSON): category lifetimes, declarations, CRQC curve, thresholds')
     .addOption(new Option('--cbom-version <v>', 'CycloneDX version of --format cbom').choices(['1.6', '1.7']).default('1.6'))
     .option('--inventory <file>', 'registered MCP servers and tool-call policy (YAML or JSON, see docs/inventory.md)')
