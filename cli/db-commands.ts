@@ -182,7 +182,7 @@ export function registerDbCommands(program: Command): void {
     }));
 
   oneLineErrors(dbOption(db.command('query'))
-    .description('run one read-only SQL statement (tables: scans, inputs, flows, meta)')
+    .description('run one read-only SQL statement (tables: scans, inputs, flows, mcp_messages, findings, mcp_payloads, meta; view handshakes)')
     .argument('<sql>', 'SQL statement')
     .option('--json', 'JSON output (array of row objects)')
     .action(async (sql: string, opts: DbOpts) => {

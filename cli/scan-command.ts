@@ -41,8 +41,8 @@ function policyFrom(path: string | undefined): Policy | undefined {
 }
 
 export interface ScanCliOptions {
-  format: string[];
-  out: string[];
+  format?: string[];
+  out?: string[];
   db?: string;
   failOn: RiskLevel;
   streamBytes: number;
@@ -110,7 +110,7 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     if (!existsSync(i)) throw new UsageError(`${i}: no such file`);
     if (statSync(i).isDirectory()) throw new UsageError(`${i}: is a directory (give capture files)`);
   }
-  const outputs = pairOutputs(opts.format, opts.out);
+  const outputs = pairOutputs(opts.format ?? [], opts.out ?? []);
   if (opts.sign !== undefined) {
     if (!existsSync(opts.sign)) throw new UsageError(`${opts.sign}: no such key file (make one with: hndl-scan keygen)`);
     if (outputs.some((o) => o.out === null)) throw new UsageError('--sign needs every report written to a file: give each --format its --out');
