@@ -22,15 +22,15 @@ function parseIntArg(name: string, min: number, max: number): (v: string) => num
   };
 }
 
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 export const FORMATS = ['table', 'json', 'ndjson', 'sarif', 'cbom', 'markdown'] as const;
 
-function collectFormat(v: string, prev: string[]): string[] {
+function collectFormat(v: string, prev: string[] | undefined): string[] {
   if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${v}'`);
-  return [...prev, v];
+  return [...(prev ?? []), v];
 }
 
 export function buildProgram(): Command {
@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`hndl-scan: internal error: ${msg}\n`);
     if (process.env['HNDL_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
-    process.exitCode = 3;
+    // the contract knows 0, 1 and 2: a scan that could not finish is "could not scan"
+    process.exitCode = EXIT_USAGE;
   }
 }
 
