@@ -36,9 +36,17 @@ function h4(v: number): string {
   return v.toString(16).padStart(4, '0');
 }
 
+/** clients repeat the same hellos: the truncated hashes are remembered (bounded) */
+const HASH_CACHE = new Map<string, string>();
+const HASH_CACHE_MAX = 8192;
+
 function hash12(s: string): string {
   if (s.length === 0) return '000000000000';
-  return createHash('sha256').update(s).digest('hex').slice(0, 12);
+  const hit = HASH_CACHE.get(s);
+  if (hit !== undefined) return hit;
+  const h = createHash('sha256').update(s).digest('hex').slice(0, 12);
+  if (HASH_CACHE.size < HASH_CACHE_MAX) HASH_CACHE.set(s, h);
+  return h;
 }
 
 function two(n: number): string {
