@@ -63,7 +63,44 @@ function alpnChars(alpn: string | undefined): string {
   return first + last;
 }
 
+/** 2 × 32-bit FNV-1a over the numbers JA4 depends on: a cheap memo key for repeated hellos */
+function shapeKey(ch: ClientHello, transport: 'tcp' | 'quic'): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x9e3779b9;
+  const mix = (v: number): void => {
+    h1 = Math.imul(h1 ^ (v & 0xffff), 0x01000193);
+    h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), 0x85ebca6b);
+  };
+  const list = (xs: readonly number[]): void => {
+    mix(0xfffe);
+    mix(xs.length);
+    for (const x of xs) mix(x);
+  };
+  mix(transport === 'quic' ? 1 : 0);
+  mix(ch.legacyVersion);
+  list(ch.cipherSuites);
+  list(ch.extensionTypes);
+  list(ch.supportedVersions);
+  list(ch.signatureAlgorithms);
+  const alpn = ch.alpn[0] ?? '';
+  mix(alpn.length);
+  for (let i = 0; i < alpn.length; i++) mix(alpn.charCodeAt(i));
+  return `${h1 >>> 0}:${h2 >>> 0}`;
+}
+
+const JA4_CACHE = new Map<string, string>();
+const JA4_CACHE_MAX = 8192;
+
 export function ja4(ch: ClientHello, transport: 'tcp' | 'quic'): string {
+  const key = shapeKey(ch, transport);
+  const hit = JA4_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const v = computeJa4(ch, transport);
+  if (JA4_CACHE.size < JA4_CACHE_MAX) JA4_CACHE.set(key, v);
+  return v;
+}
+
+function computeJa4(ch: ClientHello, transport: 'tcp' | 'quic'): string {
   const exts = ch.extensionTypes.filter((e) => !isGrease(e));
   let version = ch.legacyVersion;
   if (ch.extensionTypes.includes(EXT_SUPPORTED_VERSIONS)) {
