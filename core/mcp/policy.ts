@@ -38,7 +38,7 @@ export interface RegisteredMcpServer {
   host: string | null;
   /** IP address to match against the flow's server address */
   ip: string | null;
-  /** null: any port */
+  /** null: every port */
   port: number | null;
   /** path of the url (informational: plaintext NDJSON has no path) */
   path: string | null;
