@@ -8,9 +8,8 @@
  * see Wireshark wiretap/libpcap.c) whose record headers carry 8 extra bytes.
  * Push parser: zero-copy views into the chunk; only a straddling record is copied (carry.ts).
  */
-import type { CaptureReader, ReaderOptions, PacketSink } from './types.js';
-import type { Weirds } from '../util/weirds.js';
-import { Carry } from './carry.js';
+import type { ReaderOptions } from './types.js';
+import { CarryingReader } from './carry.js';
 
 /** draft-ietf-opsawg-pcap §4: magic for microsecond timestamps */
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -27,12 +26,8 @@ export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 /** a captured length this far above the header's SnapLen cannot be real (libpcap uses 256 KiB) */
 const SNAPLEN_SLACK = 256 * 1024;
 
-export class PcapReader implements CaptureReader {
+export class PcapReader extends CarryingReader {
   readonly format = 'pcap' as const;
-  packets = 0;
-  bytes = 0;
-  truncated = false;
-  error: string | null = null;
   /** link types declared by the file (one for pcap) */
   readonly linkTypes: number[] = [];
   /** header values, valid once the file header was read */
@@ -42,55 +37,20 @@ export class PcapReader implements CaptureReader {
   versionMajor = 0;
   versionMinor = 0;
 
-  private readonly sink: PacketSink;
-  private readonly weirds: Weirds;
   private readonly maxRecord: number;
-  private readonly carry = new Carry();
   private headerDone = false;
   private le = true;
   private recHdr = RECORD_HEADER_BYTES;
   /** largest incl_len accepted */
   private limit: number;
-  private stopped = false;
 
   constructor(opts: ReaderOptions) {
-    this.sink = opts.sink;
-    this.weirds = opts.weirds;
+    super(opts, 'pcap.truncated');
     this.maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.limit = this.maxRecord;
   }
 
-  push(chunk: Buffer): void {
-    if (this.stopped) return;
-    this.bytes += chunk.length;
-    let pos = 0;
-    if (this.carry.len > 0) {
-      pos = this.fillCarry(chunk);
-      if (this.stopped || this.carry.len > 0) return;
-    }
-    pos = this.parse(chunk, pos);
-    if (!this.stopped && pos < chunk.length) this.carry.append(chunk, pos, chunk.length - pos);
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.carry.len > 0) {
-      this.truncated = true;
-      this.weirds.add('pcap.truncated');
-    }
-    this.carry.clear();
-  }
-
-  private fail(code: string, message: string): void {
-    this.weirds.add(code);
-    this.error = message;
-    this.stopped = true;
-    this.carry.clear();
-  }
-
-  /** Complete the carried unit with bytes from `chunk`; returns the chunk offset consumed. */
-  private fillCarry(chunk: Buffer): number {
+  protected fillCarry(chunk: Buffer): number {
     const c = this.carry;
     let pos = 0;
     const hdr = this.headerDone ? this.recHdr : FILE_HEADER_BYTES;
@@ -161,7 +121,7 @@ export class PcapReader implements CaptureReader {
   }
 
   /** Parse every complete unit in buf from pos; returns where the first incomplete one starts. */
-  private parse(buf: Buffer, pos: number): number {
+  protected parse(buf: Buffer, pos: number): number {
     const end = buf.length;
     if (!this.headerDone) {
       if (end - pos < FILE_HEADER_BYTES) return pos;

@@ -9,9 +9,8 @@
  * Unknown blocks are skipped by their length. Push parser: zero-copy views into the chunk; only a
  * block straddling two chunks is copied (carry.ts).
  */
-import type { CaptureReader, ReaderOptions, PacketSink } from './types.js';
-import type { Weirds } from '../util/weirds.js';
-import { Carry } from './carry.js';
+import type { ReaderOptions } from './types.js';
+import { CarryingReader } from './carry.js';
 
 /** §4.1 block type of the SHB (palindromic: same in both byte orders) */
 export const BT_SHB = 0x0a0d0d0a;
@@ -59,65 +58,27 @@ interface Iface {
   offsetMicros: number;
 }
 
-export class PcapngReader implements CaptureReader {
+export class PcapngReader extends CarryingReader {
   readonly format = 'pcapng' as const;
-  packets = 0;
-  bytes = 0;
-  truncated = false;
-  error: string | null = null;
   /** distinct link types declared by interfaces, in order of first appearance */
   readonly linkTypes: number[] = [];
   sections = 0;
   private readonly linkTypeSeen = new Set<number>();
 
-  private readonly sink: PacketSink;
-  private readonly weirds: Weirds;
   private readonly maxBlock: number;
   private readonly onSecrets: ((t: number, d: Buffer) => void) | undefined;
-  private readonly carry = new Carry();
   private ifaces: Iface[] = [];
   private le = true;
   private inSection = false;
-  private stopped = false;
   private lastTs = 0;
 
   constructor(opts: PcapngReaderOptions) {
-    this.sink = opts.sink;
-    this.weirds = opts.weirds;
+    super(opts, 'pcapng.truncated');
     this.maxBlock = opts.maxRecordBytes ?? DEFAULT_MAX_BLOCK_BYTES;
     this.onSecrets = opts.onDecryptionSecrets;
   }
 
-  push(chunk: Buffer): void {
-    if (this.stopped) return;
-    this.bytes += chunk.length;
-    let pos = 0;
-    if (this.carry.len > 0) {
-      pos = this.fillCarry(chunk);
-      if (this.stopped || this.carry.len > 0) return;
-    }
-    pos = this.parse(chunk, pos);
-    if (!this.stopped && pos < chunk.length) this.carry.append(chunk, pos, chunk.length - pos);
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.carry.len > 0) {
-      this.truncated = true;
-      this.weirds.add('pcapng.truncated');
-    }
-    this.carry.clear();
-  }
-
-  private fail(code: string, message: string): void {
-    this.weirds.add(code);
-    this.error = message;
-    this.stopped = true;
-    this.carry.clear();
-  }
-
-  private fillCarry(chunk: Buffer): number {
+  protected fillCarry(chunk: Buffer): number {
     const c = this.carry;
     let pos = 0;
     if (c.len < MIN_BLOCK) {
@@ -139,7 +100,7 @@ export class PcapngReader implements CaptureReader {
     return pos;
   }
 
-  private parse(buf: Buffer, pos: number): number {
+  protected parse(buf: Buffer, pos: number): number {
     const end = buf.length;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (end - pos >= MIN_BLOCK) {

@@ -101,6 +101,34 @@ function parseAlpn(data: Reader, out: string[]): boolean {
   return r.ok && data.ok;
 }
 
+type ClientHelloHead = Pick<ClientHello, 'legacyVersion' | 'recordVersion' | 'sslv2' | 'random' | 'sessionId' | 'cipherSuites' | 'compressionMethods'>;
+
+/** A ClientHello with the fixed fields of `head` and no extensions seen yet */
+function emptyClientHello(head: ClientHelloHead): ClientHello {
+  return {
+    legacyVersion: head.legacyVersion,
+    recordVersion: head.recordVersion,
+    sslv2: head.sslv2,
+    random: head.random,
+    sessionId: head.sessionId,
+    cipherSuites: head.cipherSuites,
+    compressionMethods: head.compressionMethods,
+    extensionTypes: [],
+    sni: null,
+    supportedGroups: [],
+    keyShares: [],
+    supportedVersions: [],
+    alpn: [],
+    signatureAlgorithms: [],
+    pskKeyExchangeModes: [],
+    hasPreSharedKey: false,
+    hasEarlyData: false,
+    ech: false,
+    sessionTicketLength: 0,
+    sessionTicketKey: null,
+  };
+}
+
 /** ClientHello (RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2) from its handshake body */
 export function decodeClientHello(body: Uint8Array, recordVersion: number): Result<ClientHello> {
   const r = new Reader(body);
@@ -118,28 +146,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   while (cm.remaining > 0) compressionMethods.push(cm.u8());
   if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_compression' };
 
-  const ch: ClientHello = {
-    legacyVersion,
-    recordVersion,
-    sslv2: false,
-    random,
-    sessionId,
-    cipherSuites,
-    compressionMethods,
-    extensionTypes: [],
-    sni: null,
-    supportedGroups: [],
-    keyShares: [],
-    supportedVersions: [],
-    alpn: [],
-    signatureAlgorithms: [],
-    pskKeyExchangeModes: [],
-    hasPreSharedKey: false,
-    hasEarlyData: false,
-    ech: false,
-    sessionTicketLength: 0,
-    sessionTicketKey: null,
-  };
+  const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, random, sessionId, cipherSuites, compressionMethods });
   if (r.remaining === 0) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
@@ -348,28 +355,7 @@ export function decodeSslv2ClientHello(msg: Uint8Array): Result<ClientHello> {
   random.set(challenge, 32 - challenge.length); // E.2: challenge right-aligned, zero padded
   return {
     ok: true,
-    value: {
-      legacyVersion,
-      recordVersion: 0x0002,
-      sslv2: true,
-      random,
-      sessionId,
-      cipherSuites,
-      compressionMethods: [0],
-      extensionTypes: [],
-      sni: null,
-      supportedGroups: [],
-      keyShares: [],
-      supportedVersions: [],
-      alpn: [],
-      signatureAlgorithms: [],
-      pskKeyExchangeModes: [],
-      hasPreSharedKey: false,
-      hasEarlyData: false,
-      ech: false,
-      sessionTicketLength: 0,
-      sessionTicketKey: null,
-    },
+    value: emptyClientHello({ legacyVersion, recordVersion: 0x0002, sslv2: true, random, sessionId, cipherSuites, compressionMethods: [0] }),
   };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { harness } from './helpers.js';
-import { readPcap } from './minipcap.js';
+import { decodedPackets } from '../support/packets.js';
 
 const PUB = path.resolve(__dirname, '../../../shared/captures/public');
 
@@ -51,7 +51,7 @@ describe('real captures', () => {
     it(name, () => {
       const truth = JSON.parse(readFileSync(path.join(PUB, 'truth', `${name}.truth.json`), 'utf8')) as Truth;
       const h = harness({ streamBytes: 1 << 20, maxOooBytesPerDir: 1 << 20 });
-      for (const { p, ts } of readPcap(path.join(PUB, `${name}.pcap`))) h.table.packet(p, ts);
+      for (const { p, tsMicros } of decodedPackets(path.join(PUB, `${name}.pcap`))) h.table.packet(p, tsMicros);
       h.table.flush();
       const ep = (ip: string, port: number): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
       const conv = h.ended.map((f) => `${f.transport} ${ep(f.clientIp, f.clientPort)} ${ep(f.serverIp, f.serverPort)}`);

@@ -1,10 +1,12 @@
 /**
- * Test-only helpers: a Flow factory, and a minimal classic-pcap walker with naive in-order TCP
- * reassembly (good enough for clean loopback captures; the real engine lives elsewhere).
+ * Test-only helpers: a Flow factory, and TCP connections of a capture (packets read and decoded
+ * by the real engine, test/support/packets.ts) with naive in-order reassembly (good enough for
+ * clean loopback captures; the real flow table lives in core/flow).
  */
-import { readFileSync } from 'node:fs';
 import type { Dir, Flow, StreamAnalyzer } from '../../core/flow/types.js';
 import { Want } from '../../core/flow/types.js';
+import { formatAddr, IPPROTO_TCP } from '../../core/net/packet.js';
+import { decodedPackets, payloadOf } from '../support/packets.js';
 
 export function makeFlow(id = 1): Flow {
   return {
@@ -52,54 +54,17 @@ export interface TcpConn {
   segments: Segment[];
 }
 
-/** classic pcap (LINKTYPE_ETHERNET / NULL / RAW / LINUX_SLL), IPv4/IPv6 + TCP only */
+/** TCP connections of a capture, oriented by SYN (else first sender); IPv4/IPv6 */
 export function readTcpConnections(path: string): TcpConn[] {
-  const buf = readFileSync(path);
-  const magic = buf.readUInt32LE(0);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  const nano = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
-  const u32 = (o: number): number => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const link = u32(20);
   const conns = new Map<string, TcpConn & { next: [number | null, number | null] }>();
-  let off = 24;
-  while (off + 16 <= buf.length) {
-    const ts = u32(off) * 1_000_000 + Math.floor(u32(off + 4) / (nano ? 1000 : 1));
-    const cap = u32(off + 8);
-    const p = off + 16;
-    off = p + cap;
-    let ip = p;
-    let etype = 0x0800;
-    if (link === 1) {
-      etype = buf.readUInt16BE(p + 12);
-      ip = p + 14;
-    } else if (link === 113) {
-      etype = buf.readUInt16BE(p + 14);
-      ip = p + 16;
-    } else if (link === 0) {
-      ip = p + 4;
-      etype = (buf[ip]! >> 4) === 6 ? 0x86dd : 0x0800;
-    } else if (link === 101) etype = (buf[ip]! >> 4) === 6 ? 0x86dd : 0x0800;
-    let src: string, dst: string, proto: number, l4: number, end: number;
-    if (etype === 0x0800) {
-      const ihl = (buf[ip]! & 15) * 4;
-      proto = buf[ip + 9]!;
-      src = [...buf.subarray(ip + 12, ip + 16)].join('.');
-      dst = [...buf.subarray(ip + 16, ip + 20)].join('.');
-      l4 = ip + ihl;
-      end = ip + buf.readUInt16BE(ip + 2);
-    } else if (etype === 0x86dd) {
-      proto = buf[ip + 6]!;
-      src = buf.subarray(ip + 8, ip + 24).toString('hex');
-      dst = buf.subarray(ip + 24, ip + 40).toString('hex');
-      l4 = ip + 40;
-      end = l4 + buf.readUInt16BE(ip + 4);
-    } else continue;
-    if (proto !== 6) continue;
-    const sport = buf.readUInt16BE(l4);
-    const dport = buf.readUInt16BE(l4 + 2);
-    const seq = buf.readUInt32BE(l4 + 4);
-    const doff = (buf[l4 + 12]! >> 4) * 4;
-    const flags = buf[l4 + 13]!;
+  for (const { p, tsMicros: ts } of decodedPackets(path)) {
+    if (p.proto !== IPPROTO_TCP) continue;
+    const src = p.ipVersion === 6 ? p.buf.toString('hex', p.srcAddrOff, p.srcAddrOff + 16) : formatAddr(p.buf, p.srcAddrOff, 4);
+    const dst = p.ipVersion === 6 ? p.buf.toString('hex', p.dstAddrOff, p.dstAddrOff + 16) : formatAddr(p.buf, p.dstAddrOff, 4);
+    const sport = p.srcPort;
+    const dport = p.dstPort;
+    const seq = p.seq >>> 0;
+    const flags = p.tcpFlags;
     const a = `${src}:${sport}`;
     const b = `${dst}:${dport}`;
     const key = a < b ? `${a}-${b}` : `${b}-${a}`;
@@ -112,7 +77,7 @@ export function readTcpConnections(path: string): TcpConn[] {
       conns.set(key, c);
     }
     const dir: Dir = a === c.client ? 0 : 1;
-    const payload = buf.subarray(l4 + doff, Math.min(end, off));
+    const payload = payloadOf(p);
     let s = (seq + ((flags & 0x02) !== 0 ? 1 : 0)) >>> 0;
     if ((flags & 0x02) !== 0) c.next[dir] = s;
     if (payload.length === 0) continue;

@@ -1,7 +1,7 @@
 /**
  * The decoder over real captures (/work/shared/captures/public): every TCP/UDP conversation
- * tshark lists in expected/NAME.json `conversations` must be found. A minimal local pcap /
- * pcapng record loop lives here (the project's capture reader is tested separately).
+ * tshark lists in expected/NAME.json `conversations` must be found. The frames come from the
+ * project's capture reader (test/support/packets.ts; the reader is tested separately in test/capture).
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,58 +10,9 @@ import { decodeFrame } from '../../core/net/decode.js';
 import { formatAddr, newDecodedPacket } from '../../core/net/packet.js';
 import type { DecodedPacket } from '../../core/net/packet.js';
 import { Weirds } from '../../core/util/weirds.js';
+import { readFrames } from '../support/packets.js';
 
 const PUB = path.resolve(__dirname, '../../../shared/captures/public');
-
-type Rec = (linkType: number, buf: Buffer, off: number, capLen: number) => void;
-
-/** libpcap: 24-byte header (magic a1b2c3d4 / a1b23c4d, either byte order), 16-byte record headers */
-function eachPcap(buf: Buffer, cb: Rec): number {
-  const m = buf.readUInt32LE(0);
-  const le = m === 0xa1b2c3d4 || m === 0xa1b23c4d;
-  const r32 = (o: number): number => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const lt = r32(20) & 0x0fffffff;
-  let n = 0;
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const incl = r32(o + 8);
-    if (o + 16 + incl > buf.length) break;
-    cb(lt, buf, o + 16, incl);
-    n++;
-    o += 16 + incl;
-  }
-  return n;
-}
-
-/** pcapng: SHB / IDB / EPB / SPB / PB only */
-function eachPcapng(buf: Buffer, cb: Rec): number {
-  let le = true;
-  let ifaces: number[] = [];
-  let n = 0;
-  for (let o = 0; o + 12 <= buf.length; ) {
-    if (buf.readUInt32LE(o) === 0x0a0d0d0a) {
-      le = buf.readUInt32LE(o + 8) === 0x1a2b3c4d;
-      ifaces = [];
-    }
-    const r32 = (x: number): number => (le ? buf.readUInt32LE(x) : buf.readUInt32BE(x));
-    const r16 = (x: number): number => (le ? buf.readUInt16LE(x) : buf.readUInt16BE(x));
-    const type = r32(o);
-    const len = r32(o + 4);
-    if (len < 12 || o + len > buf.length) break;
-    if (type === 1) ifaces.push(r16(o + 8));
-    else if (type === 6) {
-      cb(ifaces[r32(o + 8)] ?? -1, buf, o + 28, r32(o + 20));
-      n++;
-    } else if (type === 3) {
-      cb(ifaces[0] ?? -1, buf, o + 12, Math.min(r32(o + 8), len - 16));
-      n++;
-    } else if (type === 2) {
-      cb(ifaces[r16(o + 8)] ?? -1, buf, o + 28, r32(o + 20));
-      n++;
-    }
-    o += len;
-  }
-  return n;
-}
 
 function endpoint(p: DecodedPacket, addrOff: number, port: number): string {
   return p.ipVersion === 6 ? `[${formatAddr(p.buf, addrOff, 6)}]:${port}` : `${formatAddr(p.buf, addrOff, 4)}:${port}`;
@@ -74,21 +25,20 @@ interface Expected {
 }
 
 function scan(file: string): { packets: number; decoded: number; convs: Set<string>; weirds: Weirds; pkts: DecodedPacket[] } {
-  const buf = readFileSync(path.join(PUB, file));
+  const frames = readFrames(path.join(PUB, file));
   const p = newDecodedPacket();
   const weirds = new Weirds();
   const convs = new Set<string>();
   const pkts: DecodedPacket[] = [];
   let decoded = 0;
-  const cb: Rec = (lt, b, off, cap) => {
-    if (!decodeFrame(lt, b, off, cap, p, weirds)) return;
+  for (const f of frames) {
+    if (!decodeFrame(f.linkType, f.data, 0, f.data.length, p, weirds)) continue;
     decoded++;
     const t = p.proto === 6 ? 'tcp' : 'udp';
     convs.add(convKey(t, endpoint(p, p.srcAddrOff, p.srcPort), endpoint(p, p.dstAddrOff, p.dstPort)));
     if (pkts.length < 64) pkts.push({ ...p });
-  };
-  const isPcapng = buf.readUInt32LE(0) === 0x0a0d0d0a;
-  const packets = isPcapng ? eachPcapng(buf, cb) : eachPcap(buf, cb);
+  }
+  const packets = frames.length;
   return { packets, decoded, convs, weirds, pkts };
 }
 

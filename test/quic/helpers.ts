@@ -1,70 +1,16 @@
 /**
- * Test-only capture walker: libpcap (https://www.tcpdump.org/manpages/pcap-savefile.5.txt) and
- * pcapng (RFC draft-ietf-opsawg-pcapng: SHB, IDB, EPB, SPB) records, then Ethernet / VLAN / PPP /
- * raw IP / Linux SLL, IPv4 / IPv6 / UDP / TCP. Just enough to feed the QUIC and SSH analyzers
- * real captures; the product's capture reader lives in core/capture.
+ * Test-only conversation builder: the packets of a capture (read and decoded by the real engine,
+ * test/support/packets.ts) grouped into UDP / TCP conversations, just enough to feed the QUIC and
+ * SSH analyzers real captures; plus QUIC fixture builders.
  */
 import { readFileSync } from 'node:fs';
 import { createCipheriv } from 'node:crypto';
 import type { Dir, Flow } from '../../core/flow/types.js';
 import type { PacketKeys } from '../../core/quic/keys.js';
+import { IPPROTO_TCP, IPPROTO_UDP } from '../../core/net/packet.js';
+import { decodedPackets, payloadOf } from '../support/packets.js';
 
 export const CAPTURES = new URL('../../../shared/captures/public/', import.meta.url).pathname;
-
-export interface Frame {
-  linkType: number;
-  ts: number;
-  data: Uint8Array;
-}
-
-export function readCapture(path: string): Frame[] {
-  const b = readFileSync(path);
-  const out: Frame[] = [];
-  const magic = b.readUInt32LE(0);
-  if (magic === 0x0a0d0d0a) {
-    let off = 0;
-    let le = true;
-    let links: number[] = [];
-    while (off + 12 <= b.length) {
-      const typeLE = b.readUInt32LE(off);
-      if (typeLE === 0x0a0d0d0a) {
-        le = b.readUInt32LE(off + 8) === 0x1a2b3c4d;
-        links = [];
-      }
-      const u32 = (o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-      const type = u32(off);
-      const len = u32(off + 4);
-      if (len < 12 || off + len > b.length) break;
-      if (type === 1) links.push(le ? b.readUInt16LE(off + 8) : b.readUInt16BE(off + 8));
-      else if (type === 6) {
-        const ifid = u32(off + 8);
-        const ts = u32(off + 12) * 2 ** 32 + u32(off + 16);
-        const cap = u32(off + 20);
-        out.push({ linkType: links[ifid] ?? 1, ts, data: b.subarray(off + 28, off + 28 + cap) });
-      } else if (type === 3) {
-        const orig = u32(off + 8);
-        out.push({ linkType: links[0] ?? 1, ts: 0, data: b.subarray(off + 12, off + 12 + Math.min(orig, len - 16)) });
-      }
-      off += len;
-    }
-    return out;
-  }
-  let le: boolean;
-  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) le = true;
-  else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) le = false;
-  else return out;
-  const u32 = (o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const linkType = u32(20) & 0x0fffffff;
-  let off = 24;
-  while (off + 16 <= b.length) {
-    const ts = u32(off) * 1e6 + u32(off + 4);
-    const cap = u32(off + 8);
-    if (off + 16 + cap > b.length) break;
-    out.push({ linkType, ts, data: b.subarray(off + 16, off + 16 + cap) });
-    off += 16 + cap;
-  }
-  return out;
-}
 
 export interface Packet {
   ts: number;
@@ -85,87 +31,27 @@ function ipStr(b: Uint8Array, v: 4 | 6): string {
   return parts.join(':');
 }
 
-export function decodeFrame(f: Frame): Packet | null {
-  const d = f.data;
-  let off = 0;
-  let ethertype = -1;
-  switch (f.linkType) {
-    case 1: {
-      ethertype = ((d[12] ?? 0) << 8) | (d[13] ?? 0);
-      off = 14;
-      while ((ethertype === 0x8100 || ethertype === 0x88a8) && off + 4 <= d.length) {
-        ethertype = ((d[off + 2] ?? 0) << 8) | (d[off + 3] ?? 0);
-        off += 4;
-      }
-      break;
-    }
-    case 9: {
-      if (d[0] === 0xff && d[1] === 0x03) off = 2;
-      const p = ((d[off] ?? 0) << 8) | (d[off + 1] ?? 0);
-      ethertype = p === 0x0021 ? 0x0800 : p === 0x0057 ? 0x86dd : -1;
-      off += 2;
-      break;
-    }
-    case 101:
-    case 228:
-    case 229:
-    case 12:
-      ethertype = ((d[0] ?? 0) >> 4) === 6 ? 0x86dd : 0x0800;
-      break;
-    case 0:
-    case 108: {
-      ethertype = ((d[4] ?? 0) >> 4) === 6 ? 0x86dd : 0x0800;
-      off = 4;
-      break;
-    }
-    case 113:
-      ethertype = ((d[14] ?? 0) << 8) | (d[15] ?? 0);
-      off = 16;
-      break;
-    case 276:
-      ethertype = ((d[0] ?? 0) << 8) | (d[1] ?? 0);
-      off = 20;
-      break;
-    default:
-      return null;
+/** The TCP / UDP packets of a capture file, in capture order (payloads are views into per-frame copies). */
+function packets(path: string): Packet[] {
+  const out: Packet[] = [];
+  for (const { p, tsMicros } of decodedPackets(path)) {
+    if (p.ipVersion === 0) continue;
+    const v = p.ipVersion;
+    const n = v === 4 ? 4 : 16;
+    const pkt: Packet = {
+      ts: tsMicros,
+      ipVersion: v,
+      src: ipStr(p.buf.subarray(p.srcAddrOff, p.srcAddrOff + n), v),
+      dst: ipStr(p.buf.subarray(p.dstAddrOff, p.dstAddrOff + n), v),
+      proto: p.proto,
+      sport: p.srcPort,
+      dport: p.dstPort,
+      payload: payloadOf(p),
+    };
+    if (p.proto === IPPROTO_TCP) pkt.tcp = { seq: p.seq >>> 0, flags: p.tcpFlags };
+    out.push(pkt);
   }
-  let ipVersion: 4 | 6;
-  let proto: number;
-  let src: string;
-  let dst: string;
-  let l4: number;
-  let end: number;
-  if (ethertype === 0x0800) {
-    ipVersion = 4;
-    const ihl = ((d[off] ?? 0) & 0x0f) * 4;
-    const total = ((d[off + 2] ?? 0) << 8) | (d[off + 3] ?? 0);
-    proto = d[off + 9] ?? 0;
-    src = ipStr(d.subarray(off + 12, off + 16), 4);
-    dst = ipStr(d.subarray(off + 16, off + 20), 4);
-    l4 = off + ihl;
-    end = Math.min(d.length, off + total);
-  } else if (ethertype === 0x86dd) {
-    ipVersion = 6;
-    const plen = ((d[off + 4] ?? 0) << 8) | (d[off + 5] ?? 0);
-    proto = d[off + 6] ?? 0;
-    src = ipStr(d.subarray(off + 8, off + 24), 6);
-    dst = ipStr(d.subarray(off + 24, off + 40), 6);
-    l4 = off + 40;
-    end = Math.min(d.length, l4 + plen);
-  } else {
-    return null;
-  }
-  const sport = ((d[l4] ?? 0) << 8) | (d[l4 + 1] ?? 0);
-  const dport = ((d[l4 + 2] ?? 0) << 8) | (d[l4 + 3] ?? 0);
-  if (proto === 17) {
-    return { ts: f.ts, ipVersion, src, dst, proto, sport, dport, payload: d.subarray(l4 + 8, end) };
-  }
-  if (proto === 6) {
-    const seq = (((d[l4 + 4] ?? 0) << 24) | ((d[l4 + 5] ?? 0) << 16) | ((d[l4 + 6] ?? 0) << 8) | (d[l4 + 7] ?? 0)) >>> 0;
-    const hl = ((d[l4 + 12] ?? 0) >> 4) * 4;
-    return { ts: f.ts, ipVersion, src, dst, proto, sport, dport, payload: d.subarray(l4 + hl, end), tcp: { seq, flags: d[l4 + 13] ?? 0 } };
-  }
-  return null;
+  return out;
 }
 
 export function newFlow(p: Packet, id = 0): Flow {
@@ -209,9 +95,8 @@ function key(a: string, ap: number, b: string, bp: number): string {
 /** UDP conversations in first-packet orientation. */
 export function udpConversations(path: string): UdpConv[] {
   const convs = new Map<string, UdpConv>();
-  for (const f of readCapture(path)) {
-    const p = decodeFrame(f);
-    if (p === null || p.proto !== 17) continue;
+  for (const p of packets(path)) {
+    if (p.proto !== IPPROTO_UDP) continue;
     const fwd = convs.get(key(p.src, p.sport, p.dst, p.dport));
     const rev = convs.get(key(p.dst, p.dport, p.src, p.sport));
     if (fwd !== undefined) fwd.datagrams.push({ dir: 0, payload: p.payload, ts: p.ts });
@@ -231,9 +116,8 @@ export interface TcpConv {
 export function tcpConversations(path: string): TcpConv[] {
   interface DirState { next: number; pending: Map<number, Uint8Array> }
   const convs = new Map<string, { conv: TcpConv; st: [DirState, DirState] }>();
-  for (const f of readCapture(path)) {
-    const p = decodeFrame(f);
-    if (p === null || p.proto !== 6 || p.tcp === undefined) continue;
+  for (const p of packets(path)) {
+    if (p.proto !== IPPROTO_TCP || p.tcp === undefined) continue;
     let c = convs.get(key(p.src, p.sport, p.dst, p.dport));
     let dir: Dir = 0;
     if (c === undefined) {
