@@ -14,7 +14,7 @@ import { HttpAnalyzer, NdjsonRpcAnalyzer, sniffHttp, sniffNdjsonRpc } from '../m
 import type { OnPayload } from '../mcp/index.js';
 import { looksLikeClientInitial, sniffQuic, QuicAnalyzer } from '../quic/analyzer.js';
 import type { Weirds } from '../util/weirds.js';
-import { DnsAnalyzer, looksLikeDns } from './dns.js';
+import { DnsAnalyzer, DnsStreamAnalyzer, looksLikeDns, looksLikeDnsOverTcp } from './dns.js';
 import { SocksAnalyzer, sniffSocks } from './socks.js';
 
 export interface DispatchOptions {
@@ -48,6 +48,10 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       if (sniffNdjsonRpc(chunk)) {
         flow.app = 'mcp';
         return { analyzer: new NdjsonRpcAnalyzer({ onPayload: opts.onMcpPayload, maxBytesPerDir: opts.httpBytesPerDir }) };
+      }
+      if ((flow.serverPort === 53 || flow.clientPort === 53) && looksLikeDnsOverTcp(chunk)) {
+        flow.app = 'dns';
+        return { analyzer: new DnsStreamAnalyzer() };
       }
       const socks = sniffSocks(chunk);
       if (socks !== null) {
