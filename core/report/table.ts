@@ -4,7 +4,7 @@
  * shrunk to the terminal width. Captured strings are stripped of control characters so a
  * hostile SNI cannot drive the terminal.
  */
-import type { FlowReport, ScanReport } from './model.js';
+import type { FlowReport, RiskLevel, ScanReport } from './model.js';
 
 export interface TableOptions {
   color: boolean;
@@ -129,6 +129,18 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   if (plaintext.length > 0) {
     const mcp = plaintext.filter((f) => f.mcp !== null).length;
     out.push(paint('plaintext', `Plaintext: ${plaintext.length} flow(s) readable today${mcp ? `, ${mcp} of them MCP` : ''}.`));
+  }
+  const findings = report.findings ?? [];
+  if (findings.length > 0) {
+    const order: RiskLevel[] = ['critical', 'high', 'medium', 'low', 'none'];
+    const counts = order.map((l) => [l, findings.filter((f) => f.level === l).length] as const).filter(([, n]) => n > 0);
+    out.push('');
+    out.push(`Findings: ${findings.length} (${counts.map(([l, n]) => `${n} ${l}`).join(', ')})`);
+    for (const f of findings.filter((x) => x.level !== 'none').slice(0, 8)) {
+      const cls = f.level === 'critical' || f.level === 'high' ? 'plaintext' : f.level === 'medium' ? 'classical' : 'unknown';
+      out.push(paint(cls, `  ${f.level.padEnd(8)} ${f.ruleId}  ${safeText(f.message)}`));
+      if (f.recommendation) out.push(`           fix: ${safeText(f.recommendation)}`);
+    }
   }
   const inputs = report.scan.inputs;
   for (const i of inputs) {

@@ -58,41 +58,53 @@ const isMcp = (f: FlowReport): boolean => f.mcp !== null || f.app === 'mcp';
 const isSsh = (f: FlowReport): boolean => f.app === 'ssh' || (f.kex.mechanism ?? '').startsWith('ssh');
 const isLegacyGroup = (g: string | null): boolean => g !== null && /kyber|cecpq/i.test(g);
 
+const LEVEL_BY_RANK: readonly RiskLevel[] = ['none', 'low', 'medium', 'high', 'critical'];
+const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
+const KEX_INDEX: Record<KexClass, number> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
+
 function summarise(key: string, flows: readonly FlowReport[]): GroupSummary {
-  const byLevel: Record<RiskLevel, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
-  const negotiated: Record<KexClass, number> = { plaintext: 0, classical: 0, hybrid: 0, pq: 0, unknown: 0 };
+  // counts by index (LEVEL_BY_RANK / KEX_CLASSES order): cheaper than keyed increments per flow
+  const levels = [0, 0, 0, 0, 0];
+  const kex = [0, 0, 0, 0, 0];
   let bytes = 0;
   let bytesAtRisk = 0;
   let maxScore = 0;
-  let maxLevel: RiskLevel = 'none';
+  let maxRank = 0;
   let worst: { category: string; years: number; rank: number } | null = null;
   let mcpFlows = 0;
   for (const f of flows) {
-    const lvl = levelOf(f);
-    byLevel[lvl]++;
-    negotiated[f.kex.negotiated]++;
+    const risk = f.risk;
+    const rank = LEVEL_RANK[risk?.level ?? 'none'];
+    levels[rank] = (levels[rank] ?? 0) + 1;
+    const ki = KEX_INDEX[f.kex.negotiated];
+    kex[ki] = (kex[ki] ?? 0) + 1;
     const b = bytesOf(f);
     bytes += b;
     if (isMcp(f)) mcpFlows++;
-    if (LEVEL_RANK[lvl] > LEVEL_RANK[maxLevel]) maxLevel = lvl;
-    maxScore = Math.max(maxScore, f.risk?.score ?? 0);
-    if (lvl === 'none') continue;
+    if (rank > maxRank) maxRank = rank;
+    maxScore = Math.max(maxScore, risk?.score ?? 0);
+    if (rank === 0) continue;
     bytesAtRisk += b;
     const s = f.sensitivity;
-    if (s !== undefined && (worst === null || s.lifetimeYears > worst.years || (s.lifetimeYears === worst.years && LEVEL_RANK[lvl] > worst.rank))) {
-      worst = { category: s.category, years: s.lifetimeYears, rank: LEVEL_RANK[lvl] };
+    if (s !== undefined && (worst === null || s.lifetimeYears > worst.years || (s.lifetimeYears === worst.years && rank > worst.rank))) {
+      worst = { category: s.category, years: s.lifetimeYears, rank };
     }
   }
+  const byLevel = {} as Record<RiskLevel, number>;
+  LEVEL_BY_RANK.forEach((l, i) => { byLevel[l] = levels[i] ?? 0; });
+  const negotiated = {} as Record<KexClass, number>;
+  KEX_CLASSES.forEach((k, i) => { negotiated[k] = kex[i] ?? 0; });
   return {
-    key, flows: flows.length, flowsAtRisk: flows.length - byLevel.none, bytes, bytesAtRisk, maxLevel, maxScore, byLevel, negotiated,
+    key, flows: flows.length, flowsAtRisk: flows.length - byLevel.none, bytes, bytesAtRisk, maxLevel: LEVEL_BY_RANK[maxRank] ?? 'none', maxScore, byLevel, negotiated,
     worstCategory: worst?.category ?? null, worstLifetimeYears: worst?.years ?? null, mcpFlows, recommendations: [],
   };
 }
 
-function groupBy(flows: readonly FlowReport[], key: (f: FlowReport) => string): Map<string, FlowReport[]> {
+function groupBy(flows: readonly FlowReport[], key: (f: FlowReport, i: number) => string): Map<string, FlowReport[]> {
   const m = new Map<string, FlowReport[]>();
-  for (const f of flows) {
-    const k = key(f);
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i] as FlowReport;
+    const k = key(f, i);
     const list = m.get(k);
     if (list === undefined) m.set(k, [f]);
     else list.push(f);
@@ -147,28 +159,41 @@ export function clientRecommendations(ip: string, flows: readonly FlowReport[]):
   return out;
 }
 
-function deadlineStatus(d: Deadline, flows: readonly FlowReport[], now: Date): DeadlineStatus {
-  const affected = flows.filter((f) => d.appliesTo.includes(f.kex.negotiated) && !(d.exemptGroups ?? []).includes(f.kex.group ?? ''));
+/** `serverKeys[i]` is serverKeyOf(flows[i]), computed once by aggregate() */
+function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverKeys: readonly string[], now: Date): DeadlineStatus {
+  const exempt = d.exemptGroups ?? [];
+  let flowsAffected = 0;
+  const servers = new Set<string>();
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i] as FlowReport;
+    if (!d.appliesTo.includes(f.kex.negotiated) || exempt.includes(f.kex.group ?? '')) continue;
+    flowsAffected++;
+    servers.add(serverKeys[i] ?? '');
+  }
   const ms = Date.parse(`${d.date}T00:00:00Z`) - now.getTime();
   return {
     ...d,
     daysLeft: Math.ceil(ms / 86_400_000),
     passed: ms <= 0,
-    flowsAffected: affected.length,
-    serversAffected: new Set(affected.map(serverKeyOf)).size,
+    flowsAffected,
+    serversAffected: servers.size,
   };
 }
 
+/** same order as String.prototype.localeCompare with the default locale, without its per-call set-up */
+const KEY_ORDER = new Intl.Collator();
+
 const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
-  LEVEL_RANK[b.maxLevel] - LEVEL_RANK[a.maxLevel] || b.bytesAtRisk - a.bytesAtRisk || b.flowsAtRisk - a.flowsAtRisk || a.key.localeCompare(b.key);
+  LEVEL_RANK[b.maxLevel] - LEVEL_RANK[a.maxLevel] || b.bytesAtRisk - a.bytesAtRisk || b.flowsAtRisk - a.flowsAtRisk || KEY_ORDER.compare(a.key, b.key);
 
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();
-  const servers = [...groupBy(flows, serverKeyOf)].map(([k, fs]) => ({ ...summarise(k, fs), recommendations: serverRecommendations(k, fs) })).sort(byUrgency);
+  const serverKeys = flows.map(serverKeyOf);
+  const servers = [...groupBy(flows, (_f, i) => serverKeys[i] ?? '')].map(([k, fs]) => ({ ...summarise(k, fs), recommendations: serverRecommendations(k, fs) })).sort(byUrgency);
   const clients = [...groupBy(flows, (f) => f.client.ip)].map(([k, fs]) => ({ ...summarise(k, fs), recommendations: clientRecommendations(k, fs) })).sort(byUrgency);
   const capture = summarise('capture', flows);
   capture.recommendations = servers.flatMap((s) => s.recommendations).slice(0, opts.maxCaptureRecommendations ?? 20);
-  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, now));
+  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverKeys, now));
   return { servers, clients, capture, deadlines };
 }
 
