@@ -18,6 +18,7 @@ import { Weirds } from './util/weirds.js';
 import { flowToReport, summarize } from './report/build.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { microsToIso } from './util/time.js';
 import { PayloadEvidence, assessFlowReport, assessReport } from './risk/flow-evidence.js';
 import { linkResumptions } from './report/resume.js';
 import { defaultPolicy } from './risk/policy.js';
@@ -73,6 +74,8 @@ export class ScanSession {
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
   private readonly evidence: PayloadEvidence;
+  /** reports of connections closed by FIN/RST, waiting for the end of their linger period */
+  private readonly early = new Map<Flow, FlowReport | null>();
   private readonly policy: Policy;
   private readonly now: Date;
   constructor(private readonly opts: ScanOptions = {}) {
@@ -87,6 +90,7 @@ export class ScanSession {
       streamBytes: opts.streamBytes,
       maxFlows: opts.maxFlows,
       onFlowEnd: (flow) => this.endFlow(flow),
+      onFlowClose: (flow) => this.closeFlow(flow),
     });
     const table = this.table;
     this.sink = {
@@ -96,13 +100,48 @@ export class ScanSession {
     };
   }
 
+  /**
+   * A connection closed by FIN/RST: its analysis is complete, so its report is built now and the
+   * engine flow drops its handshake and protocol records while the table lingers on it (only its
+   * packet counters and last timestamp still change; endFlow patches them).
+   */
+  private closeFlow(flow: Flow): void {
+    if (this.early.has(flow)) return;
+    const r = this.toReport(flow);
+    this.early.set(flow, r);
+    flow.tls = null;
+    flow.ext = {};
+  }
+
   private endFlow(flow: Flow): void {
+    const early = this.early.get(flow);
+    let r: FlowReport | null;
+    if (early !== undefined) {
+      this.early.delete(flow);
+      r = early;
+      if (r !== null) {
+        r.packets = { clientToServer: flow.packets[0], serverToClient: flow.packets[1] };
+        r.bytes = { clientToServer: flow.bytes[0], serverToClient: flow.bytes[1] };
+        r.lastSeen = microsToIso(flow.lastTsMicros);
+        r.endReason = flow.endReason;
+        r.issues = [...flow.issues];
+      }
+    } else {
+      r = this.toReport(flow);
+    }
+    if (r === null) return;
+    this.flows.push(r);
+    this.opts.onFlow?.(r);
+  }
+
+  /** the report of a finished flow, or null when it is a payload-less flow beyond the listing cap */
+  private toReport(flow: Flow): FlowReport | null {
     const evidence = this.evidence.take(flow);
     const payloads = this.evidence.takePayloads(flow);
     if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {
       if (this.emptyFlows >= MAX_EMPTY_FLOW_REPORTS) {
         this.emptyFlowsDropped++;
-        return;
+        return null;
       }
       this.emptyFlows++;
     }
@@ -110,8 +149,7 @@ export class ScanSession {
     const r = flowToReport(flow);
     if (payloads !== null && r.mcp) r.mcp.payloads = payloads;
     assessReport(flow, r, evidence, this.policy, this.now);
-    this.flows.push(r);
-    this.opts.onFlow?.(r);
+    return r;
   }
 
   /** Scan one input (path or '-' for stdin). Throws CaptureInputError for user errors. */

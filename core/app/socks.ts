@@ -6,6 +6,7 @@
  * to the analyzer the factory picks by content (e.g. TLS). The tunnel target is recorded in
  * flow.ext.socks.
  */
+import { copyBytes } from '../util/bytes.js';
 import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 
@@ -174,7 +175,7 @@ export class SocksAnalyzer implements StreamAnalyzer {
           addFlowIssue(flow, 'socks.handshake_too_long');
           return Want.DoneDir;
         }
-        this.buf[dir] = b === chunk ? b.slice() : b;
+        this.buf[dir] = b === chunk ? copyBytes(b) : b;
         return Want.More;
       }
       const msg = b.subarray(0, n);

@@ -56,6 +56,12 @@ export interface FlowTableOptions {
   closedLingerMicros?: number;
   /** called exactly once per flow when it ends, after analyzer.onEnd */
   onFlowEnd: (flow: Flow) => void;
+  /**
+   * called once when FIN/RST closes a TCP connection, after analyzer.onEnd and before the linger
+   * period: the flow's analysis is complete, only its packet counters and last timestamp change
+   * until onFlowEnd (a consumer may summarise it here and drop what it no longer needs)
+   */
+  onFlowClose?: (flow: Flow) => void;
 }
 
 export interface FlowTableStats {
@@ -144,6 +150,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly udpIdle: number;
   private readonly linger: number;
   private readonly onFlowEnd: (flow: Flow) => void;
+  private readonly onFlowClose: ((flow: Flow) => void) | null;
 
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
@@ -168,6 +175,7 @@ export class FlowTable implements StreamSink<FlowState> {
     this.udpIdle = opts.udpIdleTimeoutMicros ?? 60_000_000;
     this.linger = opts.closedLingerMicros ?? 30_000_000;
     this.onFlowEnd = opts.onFlowEnd;
+    this.onFlowClose = opts.onFlowClose ?? null;
     const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
     this.index = new FlowKeyIndex(cap);
     this.lists = new SlotLists(3, cap);
@@ -600,6 +608,7 @@ export class FlowTable implements StreamSink<FlowState> {
     fs.flowDone = true;
     if (streams !== null) for (const t of streams) this.stopStream(t);
     if (reason === 'fin' || reason === 'rst') {
+      this.onFlowClose?.(flow);
       this.lists.unlink(fs.slot);
       this.lists.push(LIST_CLOSED, fs.slot);
       fs.posTs = fs.lastTs;

@@ -5,6 +5,7 @@
  * dispatched at the blank line that ends it, so events are emitted as soon as they complete.
  * Bounded: lines and per-event data are capped; never throws.
  */
+import { copyBytes } from '../util/bytes.js';
 export interface SseEvent {
   /** event type ('' → "message") */
   event: string;
@@ -91,7 +92,7 @@ export class SseParser {
       this.lineOverflow = true;
       return;
     }
-    this.parts.push(b.slice());
+    this.parts.push(copyBytes(b));
     this.partsLen += b.length;
   }
 

@@ -3,6 +3,7 @@
  * are delimited by newlines and contain no embedded newlines). Lines split across pushes are
  * joined; a line longer than the cap is dropped and reported. Never throws.
  */
+import { copyBytes } from '../util/bytes.js';
 export class LineSplitter {
   private parts: Uint8Array[] = [];
   private len = 0;
@@ -55,7 +56,7 @@ export class LineSplitter {
       this.len = 0;
       return;
     }
-    this.parts.push(b.slice());
+    this.parts.push(copyBytes(b));
     this.len += b.length;
   }
 

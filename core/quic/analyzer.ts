@@ -12,6 +12,7 @@
  * 'quic.initial_auth_failed' and not used. The side (client / server keys) is decided by which
  * key authenticates, so a flow whose orientation is wrong still gets its hellos right.
  */
+import { copyBytes } from '../util/bytes.js';
 import type { Dir, DatagramAnalyzer, Flow } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import type { TlsInfo } from '../tls/types.js';
@@ -183,10 +184,10 @@ export class QuicAnalyzer implements DatagramAnalyzer {
 
   private addCandidate(s: State, dcid: Uint8Array, front: boolean): void {
     if (s.candidates.some((c) => sameBytes(c, dcid))) {
-      if (front) s.candidates = [dcid.slice(), ...s.candidates.filter((c) => !sameBytes(c, dcid))];
+      if (front) s.candidates = [copyBytes(dcid), ...s.candidates.filter((c) => !sameBytes(c, dcid))];
       return;
     }
-    const copy = dcid.slice();
+    const copy = copyBytes(dcid);
     if (front) s.candidates.unshift(copy);
     else s.candidates.push(copy);
     if (s.candidates.length > MAX_CANDIDATE_DCIDS) s.candidates.length = MAX_CANDIDATE_DCIDS;

@@ -7,6 +7,7 @@
  * (key_share = 40, draft ServerHello without session id), and the SSL 2.0 CLIENT-HELLO /
  * SERVER-HELLO (RFC 5246 Appendix E.2, SSL 2.0 spec). Hostile input never throws.
  */
+import { copyBytes } from '../util/bytes.js';
 import type { ClientHello, KeyShareEntry, ServerHello } from './types.js';
 import { Reader, toHex } from './reader.js';
 import { checkClientShare } from './mlkem.js';
@@ -133,8 +134,8 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
 export function decodeClientHello(body: Uint8Array, recordVersion: number): Result<ClientHello> {
   const r = new Reader(body);
   const legacyVersion = r.u16();
-  const random = r.bytes(32).slice();
-  const sessionId = r.bytes(r.u8()).slice();
+  const random = copyBytes(r.bytes(32));
+  const sessionId = copyBytes(r.bytes(r.u8()));
   if (!r.ok) return { ok: false, error: 'tls.client_hello_truncated' };
   if (sessionId.length > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
   const cs = r.vec(2);
@@ -258,7 +259,7 @@ function emptyServerHello(legacyVersion: number, random: Uint8Array): ServerHell
 export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
   const r = new Reader(body);
   const legacyVersion = r.u16();
-  const random = r.bytes(32).slice();
+  const random = copyBytes(r.bytes(32));
   if (!r.ok) return { ok: false, error: 'tls.server_hello_truncated' };
   const sh = emptyServerHello(legacyVersion, random);
   sh.isHelloRetryRequest = equalBytes(random, HRR_RANDOM);
@@ -267,7 +268,7 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
   if (!draftFormat) {
     const sid = r.bytes(r.u8());
     if (sid.length > 32) return { ok: false, error: 'tls.server_hello_bad_session_id' };
-    sh.sessionId = sid.slice();
+    sh.sessionId = copyBytes(sid);
   }
   sh.cipherSuite = r.u16();
   if (!draftFormat) sh.compressionMethod = r.u8();
@@ -344,7 +345,7 @@ export function decodeSslv2ClientHello(msg: Uint8Array): Result<ClientHello> {
     return { ok: false, error: 'tls.sslv2_client_hello_malformed' };
   }
   const specs = r.bytes(specLen);
-  const sessionId = r.bytes(sidLen).slice();
+  const sessionId = copyBytes(r.bytes(sidLen));
   const challenge = r.bytes(challengeLen);
   if (!r.ok) return { ok: false, error: 'tls.sslv2_client_hello_truncated' };
   const cipherSuites: number[] = [];
