@@ -95,6 +95,15 @@ function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCl
   }
 }
 
+async function openStoreOrExplain(path: string): Promise<Awaited<ReturnType<typeof openStore>>> {
+  try {
+    return await openStore(path);
+  } catch (e: unknown) {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    throw new UsageError(`${path}: cannot open the database (${msg}); give --db a DuckDB file that is not in use`);
+  }
+}
+
 /** Highest level among the report's findings. */
 export function worstLevel(report: ScanReport): RiskLevel {
   let worst: RiskLevel = 'none';
@@ -120,6 +129,8 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
 
   const policy = policyFrom(opts.policy);
   const mcpPolicy = mcpPolicyFrom(opts.inventory);
+  // open the database before scanning: a path that cannot hold one fails fast, as a user error
+  const store = opts.db === undefined ? null : await openStoreOrExplain(opts.db);
   const files = inputs.filter((i) => i !== '-');
   const sizes = files.map((f) => statSync(f).size);
   const totalBytes = files.length === inputs.length ? sizes.reduce((a, b) => a + b, 0) : null;
@@ -162,8 +173,7 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
   }
 
   // Store first: a report is only as good as the scan it describes.
-  if (opts.db) {
-    const store = await openStore(opts.db);
+  if (store !== null) {
     try {
       await store.writeScan(report);
     } finally {

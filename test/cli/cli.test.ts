@@ -102,6 +102,9 @@ describe('hndl-scan CLI', () => {
     ['bad number', ['--stream-bytes', 'lots', join(SAMPLES, 'tls13-hybrid.pcap')], /--stream-bytes must be an integer/],
     ['no input', [], /no capture given/],
     ['a directory', [SAMPLES], /is a directory/],
+    ['--db not a database', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', join(ROOT, 'README.md')], /README\.md: cannot open the database/],
+    ['--db in a missing folder', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', '/nonexistent-dir/x.duckdb'], /cannot open the database/],
+    ['bad policy file', [join(SAMPLES, 'tls13-hybrid.pcap'), '--policy', join(ROOT, 'package.json')], /package\.json: /],
   ];
   for (const [what, args, msg] of userErrors) {
     it(`user error: ${what} → one line, exit 2`, () => {
