@@ -5,6 +5,7 @@
  * and tools, never argument or result values. Captured strings in messages are cleaned of
  * control / bidi characters and truncated; outputs still escape them.
  */
+import { stripControls } from '../report/format-util.js';
 import type { Finding, ScanReport } from '../report/model.js';
 import { RULES } from '../report/rules.js';
 import { sessionOf, sessionPeers } from './inventory.js';
@@ -21,8 +22,7 @@ const MAX_EVIDENCE_LIST = 50;
 /** captured text for a one-line message: no control or bidi characters, at most `max` chars */
 export function clean(s: string | null | undefined, max = 80): string {
   if (s === null || s === undefined) return '';
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  const t = stripControls(s);
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 

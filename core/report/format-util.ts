@@ -27,10 +27,13 @@ export function serverLabel(f: FlowReport): string {
   return endpointLabel(f.server.ip, f.server.port);
 }
 
-/** Replace C0/C1 controls, DEL and line/paragraph separators (captured text must not break lines). */
+/**
+ * Replace C0/C1 controls, DEL, line/paragraph separators and bidirectional controls (captured
+ * text must neither break lines nor reorder what is displayed around it, cf. CVE-2021-42574).
+ */
 export function stripControls(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 /** Cut a string to at most `max` UTF-16 units (never in the middle of a surrogate pair), with an ellipsis. */

@@ -5,6 +5,7 @@
  * hostile SNI cannot drive the terminal.
  */
 import type { FlowReport, RiskLevel, ScanReport } from './model.js';
+import { stripControls } from './format-util.js';
 
 export interface TableOptions {
   color: boolean;
@@ -24,10 +25,9 @@ const ANSI: Record<string, string> = {
 };
 const RESET = '\x1b[0m';
 
-/** Remove C0/C1 control characters and ANSI escapes from attacker-controlled text. */
+/** Attacker-controlled text for the terminal: no control, escape or bidi characters. */
 export function safeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return stripControls(s);
 }
 
 export function formatBytes(n: number): string {
