@@ -142,6 +142,7 @@ export function assessFlowReport(report: FlowReport, evidence: Evidence[], polic
       app: report.app,
       isMcp: report.mcp !== null,
       transport: report.transport,
+      payloadBytes: report.bytes.clientToServer + report.bytes.serverToClient,
     },
     policy,
   );

@@ -37,6 +37,8 @@ export interface AssessInput {
   app: string;
   isMcp: boolean;
   transport?: 'tcp' | 'udp';
+  /** application payload bytes of the flow (both directions); 0 = nothing was exchanged */
+  payloadBytes?: number;
 }
 
 export interface RiskResult {
@@ -137,6 +139,12 @@ export function assessFlow(input: AssessInput, policy: Policy): Assessment {
       break;
     case 'unknown':
     default:
+      if (input.payloadBytes === 0) {
+        // a connection attempt that carried no data (refused, unanswered, scan): nothing to decrypt
+        reasons.push('no application data was exchanged: nothing to record or decrypt');
+        risk = { score: 0, level: 'none', exposure: 0, reasons };
+        break;
+      }
       reasons.push('unknown exposure: the key exchange was not seen or could not be decoded');
       if (policy.unknownKex === 'assume-classical') {
         reasons.push('rated as classical (policy unknownKex: assume-classical)');

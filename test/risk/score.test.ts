@@ -117,3 +117,24 @@ describe('thresholds', () => {
     expect(assessFlow(input({ evidence: [ev('health', 'content')] }), p).risk.level).toBe('low');
   });
 });
+
+describe('flows without payload', () => {
+  it('an unknown flow that exchanged no data is not at risk', () => {
+    const base = {
+      kexNegotiated: 'unknown' as const,
+      kexOffered: 'unknown' as const,
+      kexGroup: null,
+      captureTimeMicros: Date.parse('2026-01-01T00:00:00Z') * 1000,
+      now: new Date('2026-06-01T00:00:00Z'),
+      evidence: [],
+      serverKey: { ip: '10.0.0.1', port: 443, sni: null },
+      app: 'unknown',
+      isMcp: false,
+    };
+    const empty = assessFlow({ ...base, payloadBytes: 0 }, defaultPolicy());
+    expect(empty.risk.level).toBe('none');
+    expect(empty.risk.reasons[0]).toMatch(/no application data/);
+    const some = assessFlow({ ...base, payloadBytes: 120 }, defaultPolicy());
+    expect(some.risk.level).not.toBe('none');
+  });
+});
