@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toErrorBody } from './errors.js';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -18,7 +19,7 @@ import { TokenBuckets } from './rate-limit.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { UploadJobs } from './upload-jobs.js';
 import { uploadRoutes } from './upload-routes.js';
-import { installBearerAuth, installLoopbackGuard, installSecurityHeaders } from './security.js';
+import { SECURITY_HEADERS, installBearerAuth, installLoopbackGuard, installSecurityHeaders } from './security.js';
 
 export interface BuildAppOptions {
   /** DuckDB file; created and migrated unless readOnly */
@@ -69,6 +70,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger === true,
     bodyLimit: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
+    // errors before routing (e.g. a malformed percent-escape) get the same body as every other error
+    frameworkErrors: (error, _request, replyBeforeRouting) => {
+      const body = toErrorBody(error);
+      // hooks do not run before routing: set the security headers here
+      const reply = replyBeforeRouting as unknown as FastifyReply;
+      void reply
+        .code(body.statusCode)
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+        .type('application/json; charset=utf-8')
+        .send(body);
+    },
   });
   let uploadDir = opts.uploadDir;
   let ownUploadDir = false;

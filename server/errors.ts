@@ -90,7 +90,19 @@ export function toErrorBody(err: unknown): ErrorBody {
     if (status === 405) return errorBody('METHOD_NOT_ALLOWED');
     if (status >= 400 && status < 500) return errorBody('BAD_REQUEST', err.message);
   }
+  // plugins' HTTP errors without a code (e.g. @fastify/send's 403 for dot segments): keep the status
+  const status = httpStatusOf(err);
+  if (status === 403) return errorBody('FORBIDDEN');
+  if (status === 404) return errorBody('NOT_FOUND');
+  if (status !== null && status >= 400 && status < 500) return errorBody('BAD_REQUEST');
   return errorBody('INTERNAL');
+}
+
+function httpStatusOf(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const o = err as { statusCode?: unknown; status?: unknown };
+  const v = typeof o.statusCode === 'number' ? o.statusCode : typeof o.status === 'number' ? o.status : null;
+  return v !== null && Number.isInteger(v) ? v : null;
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

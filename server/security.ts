@@ -45,10 +45,21 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return ok && presented.length > 0;
 }
 
+/** the router decodes percent-escapes (`/%61pi` is `/api`): decide on the decoded path */
+function isApiUrl(url: string): boolean {
+  let path = url.split('?')[0] ?? '';
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    /* undecodable: keep the raw path */
+  }
+  return path.toLowerCase().startsWith('/api');
+}
+
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
-    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    if (isApiUrl(request.url)) reply.header('cache-control', 'no-store');
     return payload;
   });
 }

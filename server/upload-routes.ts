@@ -125,7 +125,9 @@ export async function uploadRoutes(app: FastifyInstance, opts: UploadRouteOption
     let total = 0;
     let rejected: string | null = null;
     try {
-      const parts = request.files({ limits: { fileSize: maxUploadBytes, files: maxFiles, fields: 16, parts: maxFiles + 16 } });
+      // only file parts carry data: text fields are capped at 1 KiB each (they would otherwise be
+      // held in memory outside the upload size limit)
+      const parts = request.files({ limits: { fileSize: maxUploadBytes, files: maxFiles, fields: 16, fieldSize: 1024, parts: maxFiles + 16 } });
       for await (const part of parts) {
         const entry: UploadedFile = { path: join(uploadDir, `${job.id}-${job.files.length}.upload`), name: cleanFileName(part.filename), bytes: 0 };
         job.files.push(entry);
@@ -140,9 +142,13 @@ export async function uploadRoutes(app: FastifyInstance, opts: UploadRouteOption
         if (v !== null && !v.ok && rejected === null) rejected = `${entry.name}: not a capture file (looks like ${v.description})`;
       }
     } catch (err) {
-      const body = toErrorBody(err);
+      // a body that is not well-formed multipart (busboy's parse errors carry no status) is the
+      // client's mistake, not ours
+      const parseError = err instanceof Error && !(err instanceof ApiError) && toErrorBody(err).statusCode === 500;
+      const e = parseError ? new ApiError('BAD_REQUEST', 'malformed multipart/form-data body') : err;
+      const body = toErrorBody(e);
       await jobs.fail(job, body.code, body.message);
-      throw err;
+      throw e;
     }
     if (job.files.length === 0) {
       await jobs.fail(job, 'BAD_REQUEST', 'no file in the upload');

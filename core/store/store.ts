@@ -60,6 +60,8 @@ function reportExtra(report: ScanReport): string | null {
 
 function wrapWriteError(err: unknown): unknown {
   if (err instanceof StoreError) return err;
+  // a value of the wrong type in the report (the Appender's or our own property access failed)
+  if (err instanceof TypeError) return new StoreError('INVALID_REPORT', `invalid report: ${err.message}`, { cause: err });
   const msg = err instanceof Error ? err.message : String(err);
   if (/constraint|conversion|invalid|out of range/i.test(msg)) {
     return new StoreError('INVALID_REPORT', msg, { cause: err });
