@@ -27,8 +27,9 @@ export function isLoopbackHost(host: string): boolean {
 /** hostname of a Host header value ("name:port", "[v6]:port") */
 export function hostnameOf(hostHeader: string): string {
   if (hostHeader.startsWith('[')) {
-    const end = hostHeader.indexOf(']');
-    return end > 0 ? hostHeader.slice(1, end) : hostHeader;
+    // RFC 3986 §3.2.2 IP-literal, optionally followed by ":port" and nothing else
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(hostHeader);
+    return m?.[1] ?? hostHeader;
   }
   const colon = hostHeader.lastIndexOf(':');
   return colon >= 0 ? hostHeader.slice(0, colon) : hostHeader;

@@ -175,7 +175,8 @@ export class SocksAnalyzer implements StreamAnalyzer {
           addFlowIssue(flow, 'socks.handshake_too_long');
           return Want.DoneDir;
         }
-        this.buf[dir] = b === chunk ? copyBytes(b) : b;
+        // always a copy: `b` may be a view into the reader's chunk buffer (at most MAX_HANDSHAKE bytes)
+        this.buf[dir] = copyBytes(b);
         return Want.More;
       }
       const msg = b.subarray(0, n);

@@ -74,4 +74,21 @@ describe('dispatch by content', () => {
     expect((f.ext['socks'] as { target: string; reply: number }).target).toBe('api.example:443');
     expect(f.tls?.clientHello?.sni).toBe('tunnel.example');
   });
+
+  it('SOCKS5 keeps a copy of a partial request, not a view of the reused read buffer', () => {
+    const f = flow(1080);
+    const host = Buffer.from('example.com', 'latin1');
+    const request = Buffer.concat([Buffer.from([5, 1, 0, 3, host.length]), host, u16(443)]);
+    // one segment: the greeting and the first 6 bytes of the request
+    const seg = Buffer.concat([Buffer.from([5, 1, 0]), request.subarray(0, 6)]);
+    const a = createAppFactory().attachStream(f, 0, seg);
+    const an = a?.analyzer;
+    if (!an) throw new Error('SOCKS not recognised');
+    an.onData(f, 0, seg, 0);
+    seg.fill(0xee); // the reader reuses its chunk buffer for the next packets
+    an.onData(f, 1, Buffer.from([5, 0]), 0);
+    an.onData(f, 0, request.subarray(6), 0);
+    expect((f.ext['socks'] as { target: string | null }).target).toBe('example.com:443');
+    expect(f.issues).not.toContain('socks.malformed');
+  });
 });
