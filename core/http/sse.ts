@@ -5,7 +5,7 @@
  * dispatched at the blank line that ends it, so events are emitted as soon as they complete.
  * Bounded: lines and per-event data are capped; never throws.
  */
-import { copyBytes } from '../util/bytes.js';
+import { GrowBuffer } from '../util/growbuf.js';
 export interface SseEvent {
   /** event type ('' → "message") */
   event: string;
@@ -31,8 +31,8 @@ export class SseParser {
   comments = 0;
   private readonly maxLine: number;
   private readonly maxData: number;
-  private parts: Uint8Array[] = [];
-  private partsLen = 0;
+  /** the partial line (one growing copy, however many segments it arrives in) */
+  private readonly pending = new GrowBuffer();
   private lineOverflow = false;
   private skipLf = false;
   private first = true;
@@ -78,8 +78,7 @@ export class SseParser {
 
   /** end of stream: an unfinished event is discarded (per the standard) */
   end(): void {
-    this.parts = [];
-    this.partsLen = 0;
+    this.pending.clear();
     this.data = [];
     this.dataLen = 0;
     this.eventType = '';
@@ -87,23 +86,18 @@ export class SseParser {
 
   private appendLine(b: Uint8Array): void {
     if (b.length === 0) return;
-    if (this.partsLen + b.length > this.maxLine) {
+    if (this.pending.length + b.length > this.maxLine) {
       if (!this.lineOverflow) this.onIssue('sse.line_capped');
       this.lineOverflow = true;
       return;
     }
-    this.parts.push(copyBytes(b));
-    this.partsLen += b.length;
+    this.pending.push(b);
   }
 
   private endLine(): void {
-    let line: string;
-    if (this.parts.length === 1) line = utf8.decode(this.parts[0]);
-    else if (this.parts.length === 0) line = '';
-    else line = utf8.decode(Buffer.concat(this.parts, this.partsLen));
+    let line = this.pending.length === 0 ? '' : utf8.decode(this.pending.view());
     const overflow = this.lineOverflow;
-    this.parts = [];
-    this.partsLen = 0;
+    this.pending.clear();
     this.lineOverflow = false;
     if (this.first) {
       this.first = false;

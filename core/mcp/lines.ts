@@ -4,9 +4,11 @@
  * joined; a line longer than the cap is dropped and reported. Never throws.
  */
 import { copyBytes } from '../util/bytes.js';
+import { GrowBuffer } from '../util/growbuf.js';
+
 export class LineSplitter {
-  private parts: Uint8Array[] = [];
-  private len = 0;
+  /** the partial line (one growing copy, however many segments it arrives in) */
+  private readonly pending = new GrowBuffer();
   private overflow = false;
   private skipping = false;
 
@@ -37,27 +39,24 @@ export class LineSplitter {
 
   /** a hole in the stream: drop the partial line; bytes up to the next newline are discarded */
   resync(): void {
-    this.parts = [];
-    this.len = 0;
+    this.pending.clear();
     this.overflow = false;
     this.skipping = true;
   }
 
   /** end of stream: a final line without newline is still delivered */
   end(): void {
-    if (this.len > 0 || this.overflow) this.emit();
+    if (this.pending.length > 0 || this.overflow) this.emit();
   }
 
   private append(b: Uint8Array): void {
     if (b.length === 0 || this.overflow) return;
-    if (this.len + b.length > this.maxLine) {
+    if (this.pending.length + b.length > this.maxLine) {
       this.overflow = true;
-      this.parts = [];
-      this.len = 0;
+      this.pending.clear();
       return;
     }
-    this.parts.push(copyBytes(b));
-    this.len += b.length;
+    this.pending.push(b);
   }
 
   private emit(): void {
@@ -66,9 +65,8 @@ export class LineSplitter {
       this.onOverflow();
       return;
     }
-    const line = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts, this.len);
-    this.parts = [];
-    this.len = 0;
+    const line = copyBytes(this.pending.view());
+    this.pending.clear();
     this.onLine(line);
   }
 }
