@@ -142,6 +142,18 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
       if (f.recommendation) out.push(`           fix: ${safeText(f.recommendation)}`);
     }
   }
+  const deadlines = (report['aggregates'] as { deadlines?: { date: string; title: string; daysLeft: number; passed: boolean; flowsAffected: number; serversAffected: number }[] } | undefined)?.deadlines ?? [];
+  const due = deadlines.filter((d) => d.flowsAffected > 0);
+  if (due.length > 0) {
+    out.push('');
+    out.push('Deadlines:');
+    for (const d of due) {
+      const when = d.passed ? `passed ${-d.daysLeft} days ago` : `in ${d.daysLeft} days`;
+      const title = (d.title.split(';')[0] ?? d.title).replace(/\s*\(e\.g\.[^)]*\)/, '');
+      out.push(`  ${d.date} (${when})  ${title}`);
+      out.push(`             ${d.flowsAffected} flow(s) on ${d.serversAffected} server(s) affected`);
+    }
+  }
   const inputs = report.scan.inputs;
   for (const i of inputs) {
     if (i.truncated) out.push(`Note: ${safeText(i.path)} ended inside a record; everything before it was scanned.`);

@@ -21,6 +21,8 @@ describe('renderTable', () => {
     expect(ready).toBeGreaterThan(0);
     expect(findings).toBeGreaterThan(ready);
     expect(plain).toMatch(/Servers responsible: (mcp\.internal\.test|hrr\.retry\.test) \(1\), (mcp\.internal\.test|hrr\.retry\.test) \(1\)/);
+    expect(plain).toMatch(/Deadlines:\n\s+20\d\d-\d\d-\d\d \((in \d+ days|passed \d+ days ago)\)\s+CNSA 2\.0/);
+    expect(plain).toContain('NIST IR 8547');
     const coloured = renderTable(report, { color: true, width: 200 });
     expect(coloured).toContain('\x1b[');
   });
