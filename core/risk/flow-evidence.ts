@@ -146,6 +146,32 @@ export function assessFlowReport(report: FlowReport, evidence: Evidence[], polic
     },
     policy,
   );
-  report.sensitivity = { ...a.sensitivity };
-  report.risk = { ...a.risk };
+  const sens = { ...a.sensitivity };
+  sens.evidence = sens.evidence.map(internEvidence);
+  report.sensitivity = sens;
+  report.risk = { ...a.risk, reasons: a.risk.reasons.map(internText) };
+}
+
+/*
+ * Reports of a capture repeat the same reasons and evidence thousands of times (every classical
+ * x25519 flow to servers of unknown content reads alike): identical strings and evidence records
+ * are shared instead of kept once per flow. Read-only once in a report; capped tables.
+ */
+const INTERN_MAX = 16_384;
+const TEXT = new Map<string, string>();
+const EVIDENCE = new Map<string, Evidence>();
+
+function internText(s: string): string {
+  const hit = TEXT.get(s);
+  if (hit !== undefined) return hit;
+  if (TEXT.size < INTERN_MAX) TEXT.set(s, s);
+  return s;
+}
+
+function internEvidence(e: Evidence): Evidence {
+  const key = `${e.detector}\u0000${e.category}\u0000${e.location}\u0000${e.confidence}\u0000${e.source}\u0000${e.count ?? ''}`;
+  const hit = EVIDENCE.get(key);
+  if (hit !== undefined && Object.keys(hit).length === Object.keys(e).length) return hit;
+  if (EVIDENCE.size < INTERN_MAX) EVIDENCE.set(key, e);
+  return e;
 }
