@@ -20,25 +20,51 @@ import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
 
 const PLAINTEXT_APPS = new Set(['http', 'mcp', 'dns']);
 
+/*
+ * Clients repeat the same hello: the group, ALPN and signature lists of the reports are shared
+ * between flows instead of copied per flow (reports are read-only once built; tables capped).
+ */
+const INTERN_MAX = 16_384;
+const NUMBER_LISTS = new Map<string, number[]>();
+const STRING_LISTS = new Map<string, string[]>();
+const EMPTY_NUMBERS: number[] = [];
+
+function internNumbers(xs: number[]): number[] {
+  if (xs.length === 0) return EMPTY_NUMBERS;
+  const key = xs.join(',');
+  const hit = NUMBER_LISTS.get(key);
+  if (hit !== undefined) return hit;
+  if (NUMBER_LISTS.size < INTERN_MAX) NUMBER_LISTS.set(key, xs);
+  return xs;
+}
+
+function internStrings(xs: string[]): string[] {
+  const key = xs.join('\u0000');
+  const hit = STRING_LISTS.get(key);
+  if (hit !== undefined) return hit;
+  if (STRING_LISTS.size < INTERN_MAX) STRING_LISTS.set(key, xs);
+  return xs;
+}
+
 function tlsReport(flow: Flow, shareValidation: string | null): TlsReport | null {
   const t = flow.tls;
   if (!t) return null;
   const ch = t.clientHello;
   const sh = t.serverHello;
   const version = sh ? versionName(sh.selectedVersion || sh.legacyVersion) : null;
-  const noGrease = (xs: number[]): number[] => xs.filter((x) => !isGrease(x));
+  const noGrease = (xs: number[]): number[] => internNumbers(xs.some(isGrease) ? xs.filter((x) => !isGrease(x)) : xs);
   return {
     version,
     sni: ch?.sni ?? null,
-    offeredGroups: ch ? noGrease(ch.supportedGroups) : [],
-    keyShareGroups: ch ? noGrease(ch.keyShares.map((k) => k.group)) : [],
+    offeredGroups: ch ? noGrease(ch.supportedGroups) : EMPTY_NUMBERS,
+    keyShareGroups: ch ? noGrease(ch.keyShares.map((k) => k.group)) : EMPTY_NUMBERS,
     selectedGroup:
       sh && sh.keyShareGroup >= 0 ? sh.keyShareGroup : t.serverKeyExchange && t.serverKeyExchange.namedCurve >= 0 ? t.serverKeyExchange.namedCurve : null,
     helloRetryRequest: t.helloRetryRequest !== null,
     cipherSuite: sh ? sh.cipherSuite : null,
-    alpn: ch?.alpn ?? [],
+    alpn: internStrings(ch?.alpn ?? []),
     ja4: ch ? ja4(ch, flow.app === 'quic' ? 'quic' : 'tcp') : null,
-    signatureAlgorithms: ch?.signatureAlgorithms ?? [],
+    signatureAlgorithms: internNumbers(ch?.signatureAlgorithms ?? []),
     ech: ch?.ech ?? false,
     certificate: t.certificate
       ? {
