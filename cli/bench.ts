@@ -9,7 +9,6 @@ import { statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanInputs } from '../core/scan.js';
-import { openStore } from '../core/store/index.js';
 
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -31,6 +30,7 @@ async function main(): Promise<void> {
   let dbMs = 0;
   if (withDb) {
     const dir = mkdtempSync(join(tmpdir(), 'hndl-bench-'));
+    const { openStore } = await import('../core/store/index.js');
     const store = await openStore(join(dir, 'bench.duckdb'));
     const d0 = process.hrtime.bigint();
     await store.writeScan(report);

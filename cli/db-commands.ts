@@ -7,12 +7,12 @@
  */
 import type { Command } from 'commander';
 import { safeText } from '../core/report/table.js';
-import {
-  AdminError, diffScans, exportParquet, latestRepeatedPair, listScanCaptures, openAdminDb, readOnlyQuery,
-  resolveScanId,
-} from '../core/store/admin.js';
 import type { AdminDb, PqShare, ScanCapture, ScanDiff } from '../core/store/admin.js';
-import { StoreError } from '../core/store/index.js';
+import { StoreError } from '../core/store/types.js';
+
+/** the DuckDB-backed admin module, loaded only when a db command runs (keeps scans light) */
+type Admin = typeof import('../core/store/admin.js');
+const loadAdmin = (): Promise<Admin> => import('../core/store/admin.js');
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 
 export const DEFAULT_DB = 'hndl-scan.duckdb';
@@ -26,13 +26,14 @@ interface DbOpts {
   json?: boolean;
 }
 
-async function withDb<T>(path: string, files: boolean, fn: (db: AdminDb) => Promise<T>): Promise<T> {
+async function withDb<T>(path: string, files: boolean, fn: (db: AdminDb, admin: Admin) => Promise<T>): Promise<T> {
+  const admin = await loadAdmin();
   let db: AdminDb | null = null;
   try {
-    db = await openAdminDb(path, { files });
-    return await fn(db);
+    db = await admin.openAdminDb(path, { files });
+    return await fn(db, admin);
   } catch (e: unknown) {
-    if (e instanceof AdminError || e instanceof StoreError) throw new UsageError(e.message);
+    if (e instanceof admin.AdminError || e instanceof StoreError) throw new UsageError(e.message);
     throw e;
   } finally {
     db?.close();
@@ -76,7 +77,7 @@ function captureLabel(s: ScanCapture): string {
 }
 
 export async function runDbList(opts: DbOpts, out: Out = stdout): Promise<number> {
-  const scans = await withDb(opts.db, false, (db) => listScanCaptures(db));
+  const scans = await withDb(opts.db, false, (db, a) => a.listScanCaptures(db));
   if (opts.json === true) {
     out(`${JSON.stringify(scans, null, 2)}\n`);
     return EXIT_OK;
@@ -96,11 +97,11 @@ export async function runDbList(opts: DbOpts, out: Out = stdout): Promise<number
 
 export async function runDbQuery(sql: string, opts: DbOpts, out: Out = stdout): Promise<number> {
   if (sql.trim() === '') throw new UsageError('db query: give one SQL statement');
-  const r = await withDb(opts.db, false, async (db) => {
+  const r = await withDb(opts.db, false, async (db, a) => {
     try {
-      return await readOnlyQuery(db, sql);
+      return await a.readOnlyQuery(db, sql);
     } catch (e: unknown) {
-      if (e instanceof AdminError) throw new AdminError(e.code, `query failed: ${e.message.split('\n')[0] ?? ''}`);
+      if (e instanceof a.AdminError) throw new a.AdminError(e.code, `query failed: ${e.message.split('\n')[0] ?? ''}`);
       throw e;
     }
   });
@@ -115,7 +116,7 @@ export async function runDbQuery(sql: string, opts: DbOpts, out: Out = stdout): 
 }
 
 export async function runDbExport(opts: { db: string; parquet: string }, out: Out = stdout): Promise<number> {
-  const tables = await withDb(opts.db, true, (db) => exportParquet(db, opts.parquet));
+  const tables = await withDb(opts.db, true, (db, a) => a.exportParquet(db, opts.parquet));
   for (const t of tables) out(`${t.file}  ${t.rows} row${t.rows === 1 ? '' : 's'}\n`);
   return EXIT_OK;
 }
@@ -152,10 +153,10 @@ export async function runDbDiff(
   out: Out = stdout,
 ): Promise<number> {
   if (ids.length !== 0 && ids.length !== 2) throw new UsageError('db diff: give two scan ids (SCAN_A SCAN_B), or none to compare the last two scans of the same capture');
-  const d = await withDb(opts.db, false, async (db) => {
-    const scans = await listScanCaptures(db);
-    const [a, b] = ids.length === 2 ? [resolveScanId(scans, ids[0] ?? ''), resolveScanId(scans, ids[1] ?? '')] : latestRepeatedPair(scans);
-    return diffScans(db, a, b);
+  const d = await withDb(opts.db, false, async (db, admin) => {
+    const scans = await admin.listScanCaptures(db);
+    const [a, b] = ids.length === 2 ? [admin.resolveScanId(scans, ids[0] ?? ''), admin.resolveScanId(scans, ids[1] ?? '')] : admin.latestRepeatedPair(scans);
+    return admin.diffScans(db, a, b);
   });
   out(opts.json === true ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, opts.all === true));
   if (opts.failOnRegression === true && (d.pqAdoption === 'down' || d.servers.some((s) => s.change === 'regressed'))) return EXIT_FINDINGS;

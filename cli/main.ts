@@ -9,7 +9,6 @@ import { CaptureInputError } from '../core/capture/source.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { runScan, type ScanCliOptions } from './scan-command.js';
-import { runServe } from './serve-command.js';
 import { registerDbCommands } from './db-commands.js';
 import { registerSignCommands } from './sign-commands.js';
 import { SignError } from '../core/sign/errors.js';
@@ -67,6 +66,8 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port', parseIntArg('--port', 0, 65535), 8377)
     .option('--token <token>', 'API token (required when --host is not loopback; or HNDL_TOKEN)')
     .action(async (opts: { db: string; host: string; port: number; token?: string }) => {
+      // the server (and DuckDB) load only for this command
+      const { runServe } = await import('./serve-command.js');
       await runServe(opts);
     });
   registerSignCommands(program);

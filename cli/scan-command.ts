@@ -12,7 +12,7 @@ import { toSarif } from '../core/report/sarif.js';
 import { toCbom } from '../core/report/cbom.js';
 import { toMarkdown } from '../core/report/markdown.js';
 import { toNdjson } from '../core/report/ndjson.js';
-import { openStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadPolicy, PolicyError } from '../core/risk/policy.js';
 import { writeReportSignature } from '../core/sign/files.js';
@@ -95,8 +95,10 @@ function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCl
   }
 }
 
-async function openStoreOrExplain(path: string): Promise<Awaited<ReturnType<typeof openStore>>> {
+async function openStoreOrExplain(path: string): Promise<Store> {
   try {
+    // DuckDB loads only when --db is given
+    const { openStore } = await import('../core/store/index.js');
     return await openStore(path);
   } catch (e: unknown) {
     const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
