@@ -101,8 +101,10 @@ function kexFor(flow: Flow, hints?: ClassifyHints): { kex: KexReport; shareValid
 export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
   const { kex, shareValidation } = kexFor(flow, hints);
   const tls = tlsReport(flow, shareValidation);
-  if (tls && flow.tls) {
-    // only what linking needs: offers of resumed flows, provides of full handshakes
+  // only what linking needs: offers of resumed flows, provides of TLS ≤ 1.2 full handshakes
+  // (TLS 1.3 tickets are encrypted, so a TLS 1.3 flow never provides a key)
+  const linkable = kex.reason === 'resumed' || (kex.negotiated !== 'unknown' && !(tls?.version ?? '').startsWith('TLS 1.3'));
+  if (tls && flow.tls && linkable) {
     const keys = resumptionKeys(flow.tls);
     if (kex.reason === 'resumed' && keys.offers.length > 0) tls.sessionKeys = { offers: keys.offers.map(sessionKeyDigest) };
     else if (kex.negotiated !== 'unknown' && keys.provides.length > 0) tls.sessionKeys = { provides: keys.provides.map(sessionKeyDigest) };

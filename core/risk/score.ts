@@ -89,12 +89,22 @@ function classical(input: AssessInput, s: Sensitivity, policy: Policy, now: Date
       : `the ${s.category} secrecy lifetime (${yrs(s.lifetimeYears)}) has already passed since capture`);
     return { score: 0, level: 'none', exposure: 0, reasons };
   }
-  const curve = crqcCurve(policy.crqc, now);
+  const curve = curveFor(policy.crqc, now);
   const exposure = curve.pWithin(remaining);
   const score = Math.round(exposure * 1000) / 10;
   reasons.push(`${s.category} data must stay secret ${yrs(remaining)} more (lifetime ${yrs(s.lifetimeYears)})`);
   reasons.push(`chance of a quantum computer within ${yrs(remaining)}: ${pct(exposure)} (${curve.describe})`);
   return { score, level: levelFor(score, policy.thresholds), exposure, reasons };
+}
+
+/** the curve of the policy at `now`, built once per scan rather than once per flow */
+const CURVES = new WeakMap<object, { at: number; curve: ReturnType<typeof crqcCurve> }>();
+function curveFor(settings: Policy['crqc'], now: Date): ReturnType<typeof crqcCurve> {
+  const hit = CURVES.get(settings);
+  if (hit !== undefined && hit.at === now.getTime()) return hit.curve;
+  const curve = crqcCurve(settings, now);
+  CURVES.set(settings, { at: now.getTime(), curve });
+  return curve;
 }
 
 export function assessFlow(input: AssessInput, policy: Policy): Assessment {
