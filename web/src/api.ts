@@ -5,24 +5,18 @@
  * (XMLHttpRequest, for upload progress) and the progress stream (fetch-read Server-Sent
  * Events, since EventSource cannot send headers).
  */
-export type KexClass = 'plaintext' | 'classical' | 'hybrid' | 'pq' | 'unknown';
-export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
+// response shapes are the server's own types (type-only imports: nothing of the server is bundled)
+import type { KexClass } from '../../core/tls/types.js';
+import type { RiskLevel } from '../../core/report/model.js';
+import type { ScanListItem } from '../../core/store/types.js';
+import type { CategoryHeatmap, HeatCell, TimeHeatmap } from '../../core/store/dashboard-types.js';
+import type { JobEvent } from '../../server/upload-jobs.js';
+
+export type { CategoryHeatmap, HeatCell, JobEvent, KexClass, RiskLevel, ScanListItem, TimeHeatmap };
 export const KEX_CLASSES: KexClass[] = ['plaintext', 'classical', 'unknown', 'hybrid', 'pq'];
 export const RISK_LEVELS: RiskLevel[] = ['critical', 'high', 'medium', 'low', 'none'];
 export const NOT_ASSESSED = 'not assessed';
 
-export interface ScanListItem {
-  id: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  toolVersion: string;
-  flows: number;
-  packets: number;
-  bytes: number;
-  inputs: number;
-  byNegotiated: Record<string, number>;
-}
 
 export interface Evidence {
   detector?: string;
@@ -147,31 +141,8 @@ export interface Overview {
   topServers: { server: string; flows: number; bytes: number; bytesAtRisk: number; worstClass: KexClass; maxScore: number | null; level: RiskLevel | null }[];
 }
 
-export interface HeatCell {
-  server: string;
-  flows: number;
-  bytes: number;
-  maxScore: number | null;
-  level: RiskLevel | null;
-  worstClass: KexClass;
-}
 
-export interface CategoryHeatmap {
-  servers: string[];
-  categories: string[];
-  totalServers: number;
-  cells: (HeatCell & { category: string })[];
-}
 
-export interface TimeHeatmap {
-  start: string | null;
-  end: string | null;
-  bucketMicros: number;
-  buckets: { index: number; start: string; end: string }[];
-  servers: string[];
-  totalServers: number;
-  cells: (HeatCell & { bucket: number })[];
-}
 
 export interface McpInventory {
   servers: { server: string; names: string[]; versions: string[]; transports: string[]; protocolVersions: string[]; flows: number; bytes: number; clients: number; worstClass: KexClass; status: 'registered' | 'shadow' | 'unknown' }[];
@@ -203,12 +174,6 @@ export interface CompareResult {
   servers: { server: string; change: 'improved' | 'regressed' | 'same' | 'new' | 'gone'; a: CompareSide | null; b: CompareSide | null }[];
 }
 
-export type JobEvent =
-  | { type: 'upload'; bytes: number; files: number }
-  | { type: 'queued'; position: number }
-  | { type: 'scan'; input: number; inputs: number; bytesDone: number; totalBytes: number | null; flows: number }
-  | { type: 'done'; scanId: string; flows: number }
-  | { type: 'error'; code: string; message: string };
 
 export interface UploadJob {
   id: string;
