@@ -70,7 +70,6 @@ export class ScanSession {
   private readonly table: FlowTable;
   private readonly sink: PacketSink;
   private packets = 0;
-  private flowsEvicted = 0;
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
   private readonly evidence: PayloadEvidence;
@@ -184,7 +183,6 @@ export class ScanSession {
    */
   finish(opts: { raw?: boolean } = {}): ScanReport {
     this.table.flush();
-    this.flowsEvicted = this.table.stats.flowsEvicted;
     const finishedAt = new Date();
     this.flows.sort((a, b) => a.id - b.id);
     const report: ScanReport = {
@@ -200,7 +198,7 @@ export class ScanSession {
         ...summarize(this.flows, {
           packets: this.packets,
           weirds: this.weirds.toJSON(),
-          flowsEvicted: this.flowsEvicted,
+          flowsEvicted: this.table.stats.flowsEvicted,
         }),
         emptyFlowsNotListed: this.emptyFlowsDropped,
         flowsCreated: this.table.stats.flowsCreated,

@@ -14,6 +14,7 @@
  * request travelled on another connection of the same session (method still null) are paired
  * by JSON-RPC id and get the request's method / tool / uri. Pure over the report; idempotent.
  */
+import { endpointLabel } from '../report/format-util.js';
 import type { FlowReport, ScanReport } from '../report/model.js';
 import { mcpLegacySession, mcpMessages, mcpString, mcpStrings } from './records.js';
 import type { McpMessageRecord } from './types.js';
@@ -44,9 +45,7 @@ class UnionFind {
   }
 }
 
-export function endpointLabel(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
+export { endpointLabel };
 
 /** session ids of a flow: Mcp-Session-Id values and the legacy endpoint's sessionId */
 function sessionIdsOf(f: FlowReport): string[] {

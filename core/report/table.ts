@@ -5,7 +5,7 @@
  * hostile SNI cannot drive the terminal.
  */
 import type { FlowReport, RiskLevel, ScanReport } from './model.js';
-import { stripControls } from './format-util.js';
+import { endpointLabel, serverLabel, stripControls } from './format-util.js';
 
 export interface TableOptions {
   color: boolean;
@@ -42,10 +42,6 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
-function endpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
 function fit(s: string, w: number): string {
   if (w <= 0) return '';
   if (s.length <= w) return s.padEnd(w);
@@ -53,8 +49,9 @@ function fit(s: string, w: number): string {
   return `${s.slice(0, w - 1)}…`;
 }
 
-export function serverLabel(f: FlowReport): string {
-  return f.tls?.sni ? safeText(f.tls.sni) : endpoint(f.server.ip, f.server.port);
+/** the server of a flow as the terminal shows it (captured SNI made safe) */
+function serverText(f: FlowReport): string {
+  return safeText(serverLabel(f));
 }
 
 export function renderTable(report: ScanReport, opts: TableOptions): string {
@@ -65,8 +62,8 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
 
   const headers = ['Client', 'Server', 'SNI / app', 'Offered → negotiated', 'Group', 'Data', 'Risk', 'Bytes'];
   const cells = rows.map((f) => [
-    endpoint(f.client.ip, f.client.port),
-    `${endpoint(f.server.ip, f.server.port)}/${f.transport}`,
+    endpointLabel(f.client.ip, f.client.port),
+    `${endpointLabel(f.server.ip, f.server.port)}/${f.transport}`,
     f.tls?.sni ? safeText(f.tls.sni) : f.mcp ? 'mcp' : f.app,
     `${f.kex.offered} → ${f.kex.negotiated}`,
     f.kex.group ? safeText(f.kex.group) : f.kex.reason ? `(${f.kex.reason})` : '',
@@ -119,7 +116,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const ready = report.flows.filter((f) => (f.kex.offered === 'hybrid' || f.kex.offered === 'pq') && f.kex.negotiated === 'classical');
   if (ready.length > 0) {
     const servers = new Map<string, number>();
-    for (const f of ready) servers.set(serverLabel(f), (servers.get(serverLabel(f)) ?? 0) + 1);
+    for (const f of ready) servers.set(serverText(f), (servers.get(serverText(f)) ?? 0) + 1);
     const list = [...servers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} (${v})`);
     out.push('');
     out.push(paint('classical', `Client ready, server not: ${ready.length} flow(s) offered a post-quantum key exchange but negotiated a classical one.`));

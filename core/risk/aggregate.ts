@@ -3,6 +3,7 @@
  * IP:port), per client IP and per capture: flows and bytes at risk, worst category, highest
  * level, a recommended action in plain words, and the deadlines (deadlines.ts) they face.
  */
+import { serverLabel } from '../report/format-util.js';
 import type { FlowReport, RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
 import type { Deadline } from './deadlines.js';
@@ -45,11 +46,8 @@ export interface AggregateOptions { now?: Date; deadlines?: readonly Deadline[];
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 const HYBRID = 'X25519MLKEM768';
 
-export function serverKeyOf(f: FlowReport): string {
-  const sni = f.tls?.sni;
-  if (sni !== null && sni !== undefined && sni.length > 0) return sni;
-  return f.server.ip.includes(':') ? `[${f.server.ip}]:${f.server.port}` : `${f.server.ip}:${f.server.port}`;
-}
+/** the server a flow belongs to: SNI, else ip:port (the same label the findings use) */
+export const serverKeyOf: (f: FlowReport) => string = serverLabel;
 
 const levelOf = (f: FlowReport): RiskLevel => f.risk?.level ?? 'none';
 const atRisk = (f: FlowReport): boolean => levelOf(f) !== 'none';
