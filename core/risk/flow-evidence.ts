@@ -13,6 +13,7 @@ import { scanJson } from './detectors.js';
 import { httpHints, mcpHints } from './hints.js';
 import { assessFlow } from './score.js';
 import type { Policy } from './policy.js';
+import type { Sensitivity } from './select.js';
 import type { Evidence, JsonValue } from './types.js';
 
 /** evidence items kept per flow from payload detectors */
@@ -146,9 +147,7 @@ export function assessFlowReport(report: FlowReport, evidence: Evidence[], polic
     },
     policy,
   );
-  const sens = { ...a.sensitivity };
-  sens.evidence = sens.evidence.map(internEvidence);
-  report.sensitivity = sens;
+  report.sensitivity = internSensitivity(a.sensitivity) as Sensitivity & Record<string, unknown>;
   report.risk = { ...a.risk, reasons: a.risk.reasons.map(internText) };
 }
 
@@ -168,10 +167,39 @@ function internText(s: string): string {
   return s;
 }
 
+/** interned evidence records and their numbers, which key the interned sensitivity objects */
+const EVIDENCE_NO = new WeakMap<Evidence, number>();
+const SENSITIVITY = new Map<string, Sensitivity>();
+
 function internEvidence(e: Evidence): Evidence {
   const key = `${e.detector}\u0000${e.category}\u0000${e.location}\u0000${e.confidence}\u0000${e.source}\u0000${e.count ?? ''}`;
   const hit = EVIDENCE.get(key);
   if (hit !== undefined && Object.keys(hit).length === Object.keys(e).length) return hit;
-  if (EVIDENCE.size < INTERN_MAX) EVIDENCE.set(key, e);
+  if (EVIDENCE.size < INTERN_MAX) {
+    EVIDENCE.set(key, e);
+    EVIDENCE_NO.set(e, EVIDENCE.size);
+  }
   return e;
+}
+
+/**
+ * A sensitivity verdict shared by every flow that reads alike (most flows of a capture carry
+ * one of a handful): a copy with interned evidence, or the identical copy made before. Keyed by
+ * the scalar fields and the numbers of the interned evidence records; not interned when one of
+ * them is not (tables full) or the object has fields beyond the four known ones.
+ */
+function internSensitivity(s: Sensitivity): Sensitivity {
+  const evidence = s.evidence.map(internEvidence);
+  const copy: Sensitivity = { ...s, evidence };
+  if (Object.keys(s).length !== 4) return copy;
+  let key = `${s.category}\u0000${s.lifetimeYears}\u0000${s.confidence}`;
+  for (const e of evidence) {
+    const no = EVIDENCE_NO.get(e);
+    if (no === undefined) return copy;
+    key += `\u0000${no}`;
+  }
+  const hit = SENSITIVITY.get(key);
+  if (hit !== undefined) return hit;
+  if (SENSITIVITY.size < INTERN_MAX) SENSITIVITY.set(key, copy);
+  return copy;
 }

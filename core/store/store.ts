@@ -18,7 +18,7 @@ import { StoreError } from './types.js';
 import type {
   FlowPage, ListFlowsOptions, OpenStoreOptions, QueryFn, ScanListItem, ScanRecord, Store, WriteScanOptions,
 } from './types.js';
-import { appendFlow, appendInput } from './write.js';
+import { appendFlows, appendInput } from './write.js';
 
 const REPORT_KEYS = new Set(['tool', 'scan', 'summary', 'flows', 'findings']);
 
@@ -131,7 +131,7 @@ class DuckStore implements Store {
         report.scan.inputs.forEach((input, idx) => appendInput(appender as DuckDBAppender, id, idx, input));
         appender.closeSync();
         appender = await conn.createAppender('flows');
-        for (const flow of report.flows) appendFlow(appender, id, flow);
+        appendFlows(appender, id, report.flows);
         appender.closeSync();
         appender = null;
         await writeScanDetails(conn, id, report);

@@ -5,8 +5,37 @@
  */
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** the last whole second parsed by the fast path ("YYYY-MM-DDTHH:MM:SS") and its epoch ms */
+let lastSecondText = '';
+let lastSecondMs = 0;
+
+/** digits of s[from, to) as a number, or -1 when one of them is not a digit */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 /** microseconds since the epoch, or null when `s` is not an ISO-8601 date-time */
 export function isoToMicros(s: string): bigint | null {
+  // fast path: the engine's own "YYYY-MM-DDTHH:MM:SS.ffffffZ" (flows of a capture share seconds)
+  if (s.length === 27 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46 && s.charCodeAt(26) === 90) {
+    const frac = digits(s, 20, 26);
+    const second = s.slice(0, 19);
+    if (frac >= 0 && second === lastSecondText) return BigInt(lastSecondMs * 1000 + frac);
+    if (frac >= 0 && ISO.test(s)) {
+      const ms = Date.parse(`${second}Z`);
+      if (Number.isFinite(ms)) {
+        lastSecondText = second;
+        lastSecondMs = ms;
+        return BigInt(ms * 1000 + frac);
+      }
+    }
+  }
   const m = ISO.exec(s);
   if (m === null) return null;
   const ms = Date.parse(`${m[1] ?? ''}T${m[2] ?? ''}${m[4] ?? 'Z'}`);

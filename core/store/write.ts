@@ -9,6 +9,8 @@ import { INTEGER, LIST, VARCHAR, timestampValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Finding, FlowReport, InputReport, McpPayloadReport, ScanReport } from '../report/model.js';
 import { SCAN_DETAIL_TABLES } from './schema.js';
+import { appendRows } from './chunks.js';
+import type { ColumnKind, ColumnSpec } from './chunks.js';
 import { isoToMicros } from './time.js';
 import { StoreError } from './types.js';
 
@@ -104,57 +106,68 @@ function extraOf(f: FlowReport): Record<string, unknown> | null {
   return extra;
 }
 
-export function appendFlow(a: DuckDBAppender, scanId: string, f: FlowReport): void {
-  const w = `flow ${String(f.id)}`;
-  a.appendVarchar(scanId);
-  big(a, f.id, w, 'id');
-  a.appendVarchar(f.transport);
-  a.appendVarchar(f.client.ip);
-  int(a, f.client.port, w, 'client.port');
-  a.appendVarchar(f.server.ip);
-  int(a, f.server.port, w, 'server.port');
-  int(a, f.vlan, w, 'vlan');
-  big(a, f.tunnelId, w, 'tunnelId');
-  str(a, f.app);
-  ts(a, f.firstSeen, w, 'firstSeen');
-  ts(a, f.lastSeen, w, 'lastSeen');
-  big(a, f.packets.clientToServer, w, 'packets.clientToServer');
-  big(a, f.packets.serverToClient, w, 'packets.serverToClient');
-  big(a, f.bytes.clientToServer, w, 'bytes.clientToServer');
-  big(a, f.bytes.serverToClient, w, 'bytes.serverToClient');
-  str(a, f.endReason);
-  const t = f.tls;
-  a.appendBoolean(t !== null && t !== undefined);
-  str(a, t?.version);
-  str(a, t?.sni);
-  ints(a, t?.offeredGroups, w, 'tls.offeredGroups');
-  ints(a, t?.keyShareGroups, w, 'tls.keyShareGroups');
-  int(a, t?.selectedGroup, w, 'tls.selectedGroup');
-  bool(a, t?.helloRetryRequest);
-  int(a, t?.cipherSuite, w, 'tls.cipherSuite');
-  strs(a, t?.alpn, w, 'tls.alpn');
-  str(a, t?.ja4);
-  ints(a, t?.signatureAlgorithms, w, 'tls.signatureAlgorithms');
-  bool(a, t?.ech);
-  str(a, t?.certificate?.signatureAlgorithm);
-  str(a, t?.certificate?.publicKeyAlgorithm);
-  int(a, t?.certificate?.publicKeyBits, w, 'tls.certificate.publicKeyBits');
-  str(a, t?.shareValidation);
-  a.appendVarchar(f.kex.offered);
-  a.appendVarchar(f.kex.negotiated);
-  str(a, f.kex.group);
-  str(a, f.kex.reason);
-  str(a, f.kex.mechanism);
-  json(a, f.mcp);
-  str(a, f.sensitivity?.category);
-  dbl(a, f.sensitivity?.lifetimeYears, w, 'sensitivity.lifetimeYears');
-  json(a, f.sensitivity);
-  dbl(a, f.risk?.score, w, 'risk.score');
-  str(a, f.risk?.level);
-  json(a, f.risk);
-  strs(a, f.issues, w, 'issues');
-  json(a, extraOf(f));
-  a.endRow();
+type FlowColumn = ColumnSpec<FlowReport>;
+
+function col(name: string, kind: ColumnKind, field: string, get: (f: FlowReport) => unknown, nullable = true): FlowColumn {
+  return { name, kind, field, get, nullable };
+}
+
+/** The flows table's columns (FLOW_COLUMNS order) and where each value comes from. */
+export function flowColumns(scanId: string): FlowColumn[] {
+  return [
+    col('scan_id', 'varchar', 'scan.id', () => scanId, false),
+    col('flow_id', 'bigint', 'id', (f) => f.id, false),
+    col('transport', 'varchar', 'transport', (f) => f.transport, false),
+    col('client_ip', 'varchar', 'client.ip', (f) => f.client.ip, false),
+    col('client_port', 'integer', 'client.port', (f) => f.client.port, false),
+    col('server_ip', 'varchar', 'server.ip', (f) => f.server.ip, false),
+    col('server_port', 'integer', 'server.port', (f) => f.server.port, false),
+    col('vlan', 'integer', 'vlan', (f) => f.vlan),
+    col('tunnel_id', 'bigint', 'tunnelId', (f) => f.tunnelId),
+    col('app', 'varchar', 'app', (f) => f.app),
+    col('first_seen', 'timestamp', 'firstSeen', (f) => f.firstSeen),
+    col('last_seen', 'timestamp', 'lastSeen', (f) => f.lastSeen),
+    col('pkts_c2s', 'bigint', 'packets.clientToServer', (f) => f.packets.clientToServer, false),
+    col('pkts_s2c', 'bigint', 'packets.serverToClient', (f) => f.packets.serverToClient, false),
+    col('bytes_c2s', 'bigint', 'bytes.clientToServer', (f) => f.bytes.clientToServer, false),
+    col('bytes_s2c', 'bigint', 'bytes.serverToClient', (f) => f.bytes.serverToClient, false),
+    col('end_reason', 'varchar', 'endReason', (f) => f.endReason),
+    col('has_tls', 'boolean', 'tls', (f) => f.tls !== null && f.tls !== undefined, false),
+    col('tls_version', 'varchar', 'tls.version', (f) => f.tls?.version),
+    col('sni', 'varchar', 'tls.sni', (f) => f.tls?.sni),
+    col('offered_groups', 'integer[]', 'tls.offeredGroups', (f) => f.tls?.offeredGroups),
+    col('key_share_groups', 'integer[]', 'tls.keyShareGroups', (f) => f.tls?.keyShareGroups),
+    col('selected_group', 'integer', 'tls.selectedGroup', (f) => f.tls?.selectedGroup),
+    col('hrr', 'boolean', 'tls.helloRetryRequest', (f) => f.tls?.helloRetryRequest),
+    col('cipher_suite', 'integer', 'tls.cipherSuite', (f) => f.tls?.cipherSuite),
+    col('alpn', 'varchar[]', 'tls.alpn', (f) => f.tls?.alpn),
+    col('ja4', 'varchar', 'tls.ja4', (f) => f.tls?.ja4),
+    col('signature_algorithms', 'integer[]', 'tls.signatureAlgorithms', (f) => f.tls?.signatureAlgorithms),
+    col('ech', 'boolean', 'tls.ech', (f) => f.tls?.ech),
+    col('cert_sig_alg', 'varchar', 'tls.certificate.signatureAlgorithm', (f) => f.tls?.certificate?.signatureAlgorithm),
+    col('cert_key_alg', 'varchar', 'tls.certificate.publicKeyAlgorithm', (f) => f.tls?.certificate?.publicKeyAlgorithm),
+    col('cert_key_bits', 'integer', 'tls.certificate.publicKeyBits', (f) => f.tls?.certificate?.publicKeyBits),
+    col('share_validation', 'varchar', 'tls.shareValidation', (f) => f.tls?.shareValidation),
+    col('kex_offered', 'varchar', 'kex.offered', (f) => f.kex.offered, false),
+    col('kex_negotiated', 'varchar', 'kex.negotiated', (f) => f.kex.negotiated, false),
+    col('kex_group', 'varchar', 'kex.group', (f) => f.kex.group),
+    col('kex_reason', 'varchar', 'kex.reason', (f) => f.kex.reason),
+    col('kex_mechanism', 'varchar', 'kex.mechanism', (f) => f.kex.mechanism),
+    col('mcp', 'json', 'mcp', (f) => f.mcp),
+    col('sensitivity_category', 'varchar', 'sensitivity.category', (f) => f.sensitivity?.category),
+    col('lifetime_years', 'double', 'sensitivity.lifetimeYears', (f) => f.sensitivity?.lifetimeYears),
+    col('sensitivity', 'json', 'sensitivity', (f) => f.sensitivity),
+    col('risk_score', 'double', 'risk.score', (f) => f.risk?.score),
+    col('risk_level', 'varchar', 'risk.level', (f) => f.risk?.level),
+    col('risk', 'json', 'risk', (f) => f.risk),
+    col('issues', 'varchar[]', 'issues', (f) => f.issues),
+    col('extra', 'json', 'extra', extraOf),
+  ];
+}
+
+/** Appends one flows row per report flow, in data chunks (core/store/chunks.ts). */
+export function appendFlows(a: DuckDBAppender, scanId: string, flows: readonly FlowReport[]): void {
+  appendRows(a, flowColumns(scanId), flows, (f) => `flow ${String(f.id)}`);
 }
 
 export function appendInput(a: DuckDBAppender, scanId: string, idx: number, i: InputReport): void {

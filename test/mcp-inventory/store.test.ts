@@ -14,7 +14,7 @@ import { migrate, readSchemaVersion } from '../../core/store/migrate.js';
 import {
   FINDING_COLUMNS, MCP_MESSAGE_COLUMNS, MCP_PAYLOAD_COLUMNS, MIGRATIONS, SCHEMA_VERSION,
 } from '../../core/store/schema.js';
-import { appendFlow, writeScanDetails } from '../../core/store/write.js';
+import { appendFlows, writeScanDetails } from '../../core/store/write.js';
 import { listMcpMessages, listMcpPayloads } from '../../core/store/mcp.js';
 import { openStore } from '../../core/store/store.js';
 import { analyzeMcp } from '../../core/mcp/analyze.js';
@@ -162,7 +162,7 @@ describe('schema version 2', () => {
          VALUES ('old', 'hndl-scan', '0.1.0', ${report.flows.length}, 0, 0, '{}', now()::TIMESTAMP)`,
       );
       const a = await conn.createAppender('flows');
-      for (const f of report.flows) appendFlow(a, 'old', f);
+      appendFlows(a, 'old', report.flows);
       a.closeSync();
       expect(await readSchemaVersion(conn)).toBe(1);
       expect(await rows(conn, `SELECT table_name FROM information_schema.tables WHERE table_name = 'mcp_messages'`)).toEqual([]);
