@@ -25,16 +25,32 @@ const PLAINTEXT_APPS = new Set(['http', 'mcp', 'dns']);
  * between flows instead of copied per flow (reports are read-only once built; tables capped).
  */
 const INTERN_MAX = 16_384;
-const NUMBER_LISTS = new Map<string, number[]>();
 const STRING_LISTS = new Map<string, string[]>();
 const EMPTY_NUMBERS: number[] = [];
 
+/** interned number lists by a hash of their items; each bucket holds lists with that hash */
+const NUMBER_BUCKETS = new Map<number, number[][]>();
+let numberListCount = 0;
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function internNumbers(xs: number[]): number[] {
   if (xs.length === 0) return EMPTY_NUMBERS;
-  const key = xs.join(',');
-  const hit = NUMBER_LISTS.get(key);
-  if (hit !== undefined) return hit;
-  if (NUMBER_LISTS.size < INTERN_MAX) NUMBER_LISTS.set(key, xs);
+  // FNV-1a over the items (16-bit codepoints mostly): no key string per list
+  let h = 0x811c9dc5 ^ xs.length;
+  for (const x of xs) h = Math.imul(h ^ (x | 0), 0x01000193);
+  const bucket = NUMBER_BUCKETS.get(h);
+  if (bucket !== undefined) {
+    for (const l of bucket) if (sameNumbers(l, xs)) return l;
+  }
+  if (numberListCount >= INTERN_MAX) return xs;
+  numberListCount++;
+  if (bucket === undefined) NUMBER_BUCKETS.set(h, [xs]);
+  else bucket.push(xs);
   return xs;
 }
 

@@ -110,30 +110,50 @@ function groupBy(flows: readonly FlowReport[], key: (f: FlowReport, i: number) =
   return m;
 }
 
-/** recommended actions for one server, most urgent first */
+/** recommended actions for one server, most urgent first (one pass over its flows) */
 export function serverRecommendations(key: string, flows: readonly FlowReport[]): string[] {
+  let plainMcp = false;
+  let plainOther = false;
+  let refusedSsh = false;
+  let refusedOther = false;
+  let onlyClassicalSsh = false;
+  let onlyClassicalOther = false;
+  let legacyDraft = false;
+  let badShare = false;
+  let unknown = false;
+  for (const f of flows) {
+    const neg = f.kex.negotiated;
+    if ((neg === 'hybrid' || neg === 'pq') && isLegacyGroup(f.kex.group)) legacyDraft = true;
+    // tls.shareValidation: 'ok' | 'length-mismatch' | 'mlkem-key-invalid' (core/tls/classify.ts)
+    const sv = f.tls?.shareValidation;
+    if (sv === 'length-mismatch' || sv === 'mlkem-key-invalid') badShare = true;
+    if (!atRisk(f)) continue;
+    if (neg === 'plaintext') {
+      if (isMcp(f)) plainMcp = true;
+      else plainOther = true;
+    } else if (neg === 'classical') {
+      const offered = f.kex.offered;
+      if (offered === 'hybrid' || offered === 'pq') {
+        if (isSsh(f)) refusedSsh = true;
+        else refusedOther = true;
+      } else if (offered === 'classical' || offered === 'unknown') {
+        if (isSsh(f)) onlyClassicalSsh = true;
+        else onlyClassicalOther = true;
+      }
+    } else if (neg === 'unknown') {
+      unknown = true;
+    }
+  }
   const out: string[] = [];
-  const risky = flows.filter(atRisk);
-  const plain = risky.filter((f) => f.kex.negotiated === 'plaintext');
-  if (plain.some(isMcp)) out.push(`move the MCP server at ${key} behind TLS with ${HYBRID}: its tool calls and results are readable now`);
-  if (plain.some((f) => !isMcp(f))) out.push(`encrypt the traffic to ${key} (TLS 1.3 with ${HYBRID}): it is readable now`);
-  const classical = risky.filter((f) => f.kex.negotiated === 'classical');
-  const refused = classical.filter((f) => f.kex.offered === 'hybrid' || f.kex.offered === 'pq');
-  const onlyClassical = classical.filter((f) => f.kex.offered === 'classical' || f.kex.offered === 'unknown');
-  if (refused.some(isSsh)) out.push(`enable mlkem768x25519-sha256 (OpenSSH 10) or sntrup761x25519-sha512 on the SSH server ${key}: its clients already offer a post-quantum key exchange`);
-  if (refused.some((f) => !isSsh(f))) out.push(`enable ${HYBRID} on ${key}: its clients already offer it`);
-  if (onlyClassical.some(isSsh)) out.push(`upgrade SSH on ${key}: clients offer only classical key exchanges — update clients and server to OpenSSH 9.0+ (sntrup761x25519-sha512) or 10 (mlkem768x25519-sha256)`);
-  if (onlyClassical.some((f) => !isSsh(f))) out.push(`upgrade TLS on ${key}: clients offer only classical groups — update client stacks (e.g. OpenSSL 3.5+, current browsers) and enable ${HYBRID} on the server`);
-  if (flows.some((f) => (f.kex.negotiated === 'hybrid' || f.kex.negotiated === 'pq') && isLegacyGroup(f.kex.group))) {
-    out.push(`replace the pre-standard Kyber draft group on ${key} with ${HYBRID}`);
-  }
-  // tls.shareValidation: 'ok' | 'length-mismatch' | 'mlkem-key-invalid' (core/tls/classify.ts)
-  if (flows.some((f) => f.tls?.shareValidation === 'length-mismatch' || f.tls?.shareValidation === 'mlkem-key-invalid')) {
-    out.push(`check the post-quantum key exchange of ${key}: an ML-KEM key share failed validation`);
-  }
-  if (risky.some((f) => f.kex.negotiated === 'unknown')) {
-    out.push(`capture ${key} from the start of its connections so the key exchange can be classified (start the capture before clients connect)`);
-  }
+  if (plainMcp) out.push(`move the MCP server at ${key} behind TLS with ${HYBRID}: its tool calls and results are readable now`);
+  if (plainOther) out.push(`encrypt the traffic to ${key} (TLS 1.3 with ${HYBRID}): it is readable now`);
+  if (refusedSsh) out.push(`enable mlkem768x25519-sha256 (OpenSSH 10) or sntrup761x25519-sha512 on the SSH server ${key}: its clients already offer a post-quantum key exchange`);
+  if (refusedOther) out.push(`enable ${HYBRID} on ${key}: its clients already offer it`);
+  if (onlyClassicalSsh) out.push(`upgrade SSH on ${key}: clients offer only classical key exchanges — update clients and server to OpenSSH 9.0+ (sntrup761x25519-sha512) or 10 (mlkem768x25519-sha256)`);
+  if (onlyClassicalOther) out.push(`upgrade TLS on ${key}: clients offer only classical groups — update client stacks (e.g. OpenSSL 3.5+, current browsers) and enable ${HYBRID} on the server`);
+  if (legacyDraft) out.push(`replace the pre-standard Kyber draft group on ${key} with ${HYBRID}`);
+  if (badShare) out.push(`check the post-quantum key exchange of ${key}: an ML-KEM key share failed validation`);
+  if (unknown) out.push(`capture ${key} from the start of its connections so the key exchange can be classified (start the capture before clients connect)`);
   return out;
 }
 
@@ -187,8 +207,20 @@ const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();
   const serverKeys = flows.map(serverKeyOf);
-  const servers = [...groupBy(flows, (_f, i) => serverKeys[i] ?? '')].map(([k, fs]) => ({ ...summarise(k, fs), recommendations: serverRecommendations(k, fs) })).sort(byUrgency);
-  const clients = [...groupBy(flows, (f) => f.client.ip)].map(([k, fs]) => ({ ...summarise(k, fs), recommendations: clientRecommendations(k, fs) })).sort(byUrgency);
+  const servers: GroupSummary[] = [];
+  for (const [k, fs] of groupBy(flows, (_f, i) => serverKeys[i] ?? '')) {
+    const g = summarise(k, fs);
+    g.recommendations = serverRecommendations(k, fs);
+    servers.push(g);
+  }
+  servers.sort(byUrgency);
+  const clients: GroupSummary[] = [];
+  for (const [k, fs] of groupBy(flows, (f) => f.client.ip)) {
+    const g = summarise(k, fs);
+    g.recommendations = clientRecommendations(k, fs);
+    clients.push(g);
+  }
+  clients.sort(byUrgency);
   const capture = summarise('capture', flows);
   capture.recommendations = servers.flatMap((s) => s.recommendations).slice(0, opts.maxCaptureRecommendations ?? 20);
   const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverKeys, now));

@@ -73,6 +73,11 @@ export function parseHandshakeMessages(data: Uint8Array, onMessage: (type: numbe
   return pos;
 }
 
+/** adds warning `w` once, at most 16 */
+function warnOnce(warnings: string[], w: string): void {
+  if (!warnings.includes(w) && warnings.length < 16) warnings.push(w);
+}
+
 function u16list(r: Reader, out: number[]): void {
   while (r.remaining >= 2) out.push(r.u16());
   if (r.remaining !== 0) r.ok = false;
@@ -152,18 +157,19 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
   const warnings: string[] = [];
-  const warn = (w: string): void => {
-    if (!warnings.includes(w) && warnings.length < 16) warnings.push(w);
-  };
+  const warn = (w: string): void => warnOnce(warnings, w);
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
-  const seen = new Set<number>();
+  // real hellos carry a few dozen extensions: a scan of the list beats a Set per hello; a
+  // hostile one with thousands gets the Set (no quadratic scan)
+  let seen: Set<number> | null = null;
   while (exts.remaining > 0) {
     const type = exts.u16();
     const data = exts.vec(2);
     if (!exts.ok) return { ok: false, error: 'tls.client_hello_bad_extension' };
-    if (seen.has(type)) warn('tls.duplicate_extension');
-    seen.add(type);
+    if (seen === null && ch.extensionTypes.length >= 64) seen = new Set(ch.extensionTypes);
+    if (seen !== null ? seen.has(type) : ch.extensionTypes.includes(type)) warn('tls.duplicate_extension');
+    seen?.add(type);
     ch.extensionTypes.push(type);
     switch (type) {
       case EXT.serverName: {
@@ -277,9 +283,7 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.server_hello_bad_extensions_length' };
   const warnings: string[] = [];
-  const warn = (w: string): void => {
-    if (!warnings.includes(w) && warnings.length < 16) warnings.push(w);
-  };
+  const warn = (w: string): void => warnOnce(warnings, w);
   while (exts.remaining > 0) {
     const type = exts.u16();
     const data = exts.vec(2);

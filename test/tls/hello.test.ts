@@ -198,3 +198,19 @@ describe('fuzz: mutations of a real ClientHello never throw', () => {
     );
   });
 });
+
+describe('ClientHello duplicate extensions', () => {
+  it('warns once for a repeated extension, with few or thousands of extensions', () => {
+    const few = decodeClientHello(bytes(clientHelloBody({ exts: [ext(0xff01, [0]), ext(23, []), ext(23, [])] })), 0x0301);
+    expect(few.ok && few.value.warnings).toEqual(['tls.duplicate_extension']);
+    const none = decodeClientHello(bytes(clientHelloBody({ exts: [ext(0xff01, [0]), ext(23, [])] })), 0x0301);
+    expect(none.ok && none.value.warnings).toBeUndefined();
+    // 12 000 distinct private-use types then one repeat: found through the Set, not a quadratic scan
+    const many = Array.from({ length: 12_000 }, (_, i) => ext(0x4000 + i, []));
+    const hostile = decodeClientHello(bytes(clientHelloBody({ exts: [...many, ext(0x4000 + 5, [])] })), 0x0301);
+    expect(hostile.ok && hostile.value.warnings).toEqual(['tls.duplicate_extension']);
+    expect(hostile.ok && hostile.value.extensionTypes.length).toBe(12_001);
+    const distinct = decodeClientHello(bytes(clientHelloBody({ exts: many })), 0x0301);
+    expect(distinct.ok && distinct.value.warnings).toBeUndefined();
+  });
+});
