@@ -15,7 +15,8 @@ import type { Flow } from './flow/types.js';
 import { createAppFactory } from './app/dispatch.js';
 import type { DispatchOptions } from './app/dispatch.js';
 import { Weirds } from './util/weirds.js';
-import { flowToReport, summarize } from './report/build.js';
+import { flowToReport, summarize, tlsPartOf } from './report/build.js';
+import type { TlsPart } from './report/build.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { microsToIso } from './util/time.js';
@@ -41,7 +42,10 @@ export interface ScanOptions {
   chunkBytes?: number;
   /** called with each finished flow's report, e.g. to stream NDJSON */
   onFlow?: (flow: FlowReport) => void;
-  /** called with a finished engine flow before it becomes a report (sensitivity hooks) */
+  /**
+   * called with a finished engine flow before it becomes a report (sensitivity hooks); flow.tls
+   * is null by then when the TLS analyzer finished early (its part of the report is kept)
+   */
   onEngineFlow?: (flow: Flow) => void;
   /** called per input chunk: raw bytes read of the current input and its size (null when unknown) */
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
@@ -73,6 +77,8 @@ export class ScanSession {
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
   private readonly evidence: PayloadEvidence;
+  /** TLS parts of reports taken when the analyzer was done, before the connection ended */
+  private readonly tlsParts = new Map<Flow, TlsPart | null>();
   /** reports of connections closed by FIN/RST, waiting for the end of their linger period */
   private readonly early = new Map<Flow, FlowReport | null>();
   private readonly policy: Policy;
@@ -90,6 +96,7 @@ export class ScanSession {
       maxFlows: opts.maxFlows,
       onFlowEnd: (flow) => this.endFlow(flow),
       onFlowClose: (flow) => this.closeFlow(flow),
+      onFlowDone: (flow) => this.doneFlow(flow),
     });
     const table = this.table;
     this.sink = {
@@ -97,6 +104,17 @@ export class ScanSession {
         if (decodeFrame(linkType, data, off, capLen, pkt, weirds)) table.packet(pkt, tsMicros);
       },
     };
+  }
+
+  /**
+   * The analyzer is done with the flow (the TLS handshake is over): the TLS part of its report
+   * is final, so it is taken now and the hello records are dropped instead of living as long as
+   * the connection (most die young, before the next scavenge).
+   */
+  private doneFlow(flow: Flow): void {
+    if (flow.tls === null || this.tlsParts.has(flow)) return;
+    this.tlsParts.set(flow, tlsPartOf(flow));
+    flow.tls = null;
   }
 
   /**
@@ -135,6 +153,8 @@ export class ScanSession {
 
   /** the report of a finished flow, or null when it is a payload-less flow beyond the listing cap */
   private toReport(flow: Flow): FlowReport | null {
+    const part = this.tlsParts.get(flow);
+    if (part !== undefined) this.tlsParts.delete(flow);
     const evidence = this.evidence.take(flow);
     const payloads = this.evidence.takePayloads(flow);
     if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {
@@ -145,7 +165,7 @@ export class ScanSession {
       this.emptyFlows++;
     }
     this.opts.onEngineFlow?.(flow);
-    const r = flowToReport(flow);
+    const r = flowToReport(flow, part);
     if (payloads !== null && r.mcp) r.mcp.payloads = payloads;
     assessReport(flow, r, evidence, this.policy, this.now);
     return r;

@@ -62,6 +62,12 @@ export interface FlowTableOptions {
    * until onFlowEnd (a consumer may summarise it here and drop what it no longer needs)
    */
   onFlowClose?: (flow: Flow) => void;
+  /**
+   * called once when the flow's analyzer answers Want.DoneFlow: nothing more is delivered to it,
+   * so what it recorded (flow.tls, flow.ext) is final; a consumer may summarise it here and drop
+   * the records while the connection carries on (analyzer.onEnd still follows at the end)
+   */
+  onFlowDone?: (flow: Flow) => void;
 }
 
 export interface FlowTableStats {
@@ -151,6 +157,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly linger: number;
   private readonly onFlowEnd: (flow: Flow) => void;
   private readonly onFlowClose: ((flow: Flow) => void) | null;
+  private readonly onFlowDone: ((flow: Flow) => void) | null;
 
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
@@ -176,6 +183,7 @@ export class FlowTable implements StreamSink<FlowState> {
     this.linger = opts.closedLingerMicros ?? 30_000_000;
     this.onFlowEnd = opts.onFlowEnd;
     this.onFlowClose = opts.onFlowClose ?? null;
+    this.onFlowDone = opts.onFlowDone ?? null;
     const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
     this.index = new FlowKeyIndex(cap);
     this.lists = new SlotLists(3, cap);
@@ -348,7 +356,7 @@ export class FlowTable implements StreamSink<FlowState> {
       this.analyzerFailed(fs);
       return;
     }
-    if (w === Want.DoneFlow) fs.flowDone = true;
+    if (w === Want.DoneFlow) this.analyzerDone(fs);
     else if (w === Want.DoneDir) fs.doneMask |= side === 0 ? 1 : 2;
   }
 
@@ -441,13 +449,20 @@ export class FlowTable implements StreamSink<FlowState> {
   private want(fs: FlowState, s: TcpStream<FlowState>, w: Want): boolean {
     if (w === Want.More) return false;
     if (w === Want.DoneFlow) {
-      fs.flowDone = true;
       const streams = fs.streams;
       if (streams !== null) for (const t of streams) this.stopStream(t);
+      this.analyzerDone(fs);
     } else {
       this.stopStream(s);
     }
     return true;
+  }
+
+  /** the analyzer answered DoneFlow: nothing more is delivered to it */
+  private analyzerDone(fs: FlowState): void {
+    if (fs.flowDone) return;
+    fs.flowDone = true;
+    this.onFlowDone?.(fs.flow);
   }
 
   private stopStream(s: TcpStream<FlowState>): void {

@@ -3,10 +3,9 @@
  * protocol (tls/classify.ts, ssh/kex.ts) as pure functions; this file only routes and shapes.
  */
 import type { Flow } from '../flow/types.js';
-import type { KexClass } from '../tls/types.js';
+import type { KexClass, TlsInfo } from '../tls/types.js';
 import { classifyTls, resumptionKeys } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
-import type { ClassifyHints } from '../tls/classify.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
 import { versionName } from '../tls/suites.js';
@@ -62,9 +61,7 @@ function internStrings(xs: string[]): string[] {
   return xs;
 }
 
-function tlsReport(flow: Flow, shareValidation: string | null): TlsReport | null {
-  const t = flow.tls;
-  if (!t) return null;
+function tlsReport(flow: Flow, t: TlsInfo, shareValidation: string | null): TlsReport {
   const ch = t.clientHello;
   const sh = t.serverHello;
   const version = sh ? versionName(sh.selectedVersion || sh.legacyVersion) : null;
@@ -93,38 +90,56 @@ function tlsReport(flow: Flow, shareValidation: string | null): TlsReport | null
   };
 }
 
-function kexFor(flow: Flow, hints?: ClassifyHints): { kex: KexReport; shareValidation: string | null } {
-  if (flow.tls) {
-    const c = classifyTls(flow.tls, hints);
-    return {
-      kex: { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism },
-      shareValidation: c.shareValidation,
-    };
-  }
-  const ssh = flow.ext['ssh'] as SshInfo | undefined;
-  if (ssh) {
-    const c = classifySsh(ssh);
-    return { kex: { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' }, shareValidation: null };
-  }
-  if (PLAINTEXT_APPS.has(flow.app)) {
-    return { kex: { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' }, shareValidation: null };
-  }
-  const payload = flow.bytes[0] + flow.bytes[1];
-  const reason = payload === 0 ? 'no-payload' : flow.issues.includes('tcp.midstream') ? 'no-handshake-in-capture' : 'unrecognised-protocol';
-  return { kex: { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null }, shareValidation: null };
+/** The TLS (or QUIC-carried TLS) part of a flow's report: its key exchange and handshake fields. */
+export interface TlsPart {
+  kex: KexReport;
+  tls: TlsReport;
 }
 
-export function flowToReport(flow: Flow, hints?: ClassifyHints): FlowReport {
-  const { kex, shareValidation } = kexFor(flow, hints);
-  const tls = tlsReport(flow, shareValidation);
+/**
+ * The TLS part of the report from the flow's handshake records (flow.tls), or null when the flow
+ * has none. A pure function of flow.tls and flow.app: the scan calls it as soon as the analyzer
+ * is done with the flow, so the hello records can be dropped long before the connection closes.
+ */
+export function tlsPartOf(flow: Flow): TlsPart | null {
+  const t = flow.tls;
+  if (!t) return null;
+  const c = classifyTls(t);
+  const kex: KexReport = { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism };
+  const tls = tlsReport(flow, t, c.shareValidation);
   // only what linking needs: offers of resumed flows, provides of TLS ≤ 1.2 full handshakes
   // (TLS 1.3 tickets are encrypted, so a TLS 1.3 flow never provides a key)
-  const linkable = kex.reason === 'resumed' || (kex.negotiated !== 'unknown' && !(tls?.version ?? '').startsWith('TLS 1.3'));
-  if (tls && flow.tls && linkable) {
-    const keys = resumptionKeys(flow.tls);
+  const linkable = kex.reason === 'resumed' || (kex.negotiated !== 'unknown' && !(tls.version ?? '').startsWith('TLS 1.3'));
+  if (linkable) {
+    const keys = resumptionKeys(t);
     if (kex.reason === 'resumed' && keys.offers.length > 0) tls.sessionKeys = { offers: keys.offers.map(sessionKeyDigest) };
     else if (kex.negotiated !== 'unknown' && keys.provides.length > 0) tls.sessionKeys = { provides: keys.provides.map(sessionKeyDigest) };
   }
+  return { kex, tls };
+}
+
+function kexFor(flow: Flow): KexReport {
+  const ssh = flow.ext['ssh'] as SshInfo | undefined;
+  if (ssh) {
+    const c = classifySsh(ssh);
+    return { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' };
+  }
+  if (PLAINTEXT_APPS.has(flow.app)) {
+    return { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' };
+  }
+  const payload = flow.bytes[0] + flow.bytes[1];
+  const reason = payload === 0 ? 'no-payload' : flow.issues.includes('tcp.midstream') ? 'no-handshake-in-capture' : 'unrecognised-protocol';
+  return { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null };
+}
+
+/**
+ * The report of an engine flow. `tlsPart` is the flow's TLS part when it was taken early
+ * (tlsPartOf at analyzer done, after which flow.tls was dropped); otherwise it comes from flow.tls.
+ */
+export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
+  const part = tlsPart ?? tlsPartOf(flow);
+  const kex = part !== null ? part.kex : kexFor(flow);
+  const tls = part !== null ? part.tls : null;
   const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
   const r: FlowReport = {
     id: flow.id,

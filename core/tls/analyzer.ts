@@ -115,10 +115,18 @@ function keepType(t: number): boolean {
   return t === HS.clientHello || t === HS.serverHello || t === HS.certificate || t === HS.serverKeyExchange || t === HS.newSessionTicket;
 }
 
+/**
+ * What a finished analyzer points at instead of its handshake record and direction states: a
+ * done analyzer never writes to them (onData and onGap return at once, onEnd only resets
+ * partial state, which is empty here).
+ */
+const RELEASED: TlsInfo = newTlsInfo();
+const RELEASED_DIRS: [DirState, DirState] = [new DirState(), new DirState()];
+
 export class TlsAnalyzer implements StreamAnalyzer {
   readonly name = 'tls';
   readonly maxBytesPerDir = 128 * 1024;
-  private readonly dirs: [DirState, DirState] = [new DirState(), new DirState()];
+  private dirs: [DirState, DirState] = [new DirState(), new DirState()];
   private done = false;
   private flow: Flow | null = null;
   private tls: TlsInfo = newTlsInfo();
@@ -197,9 +205,19 @@ export class TlsAnalyzer implements StreamAnalyzer {
       p += n;
       if (st.bodyHave === body.length) this.finishRecord(dir, st);
     }
-    if (this.done) return Want.DoneFlow;
+    if (this.done) return this.release();
     if (st.dead) return this.deadWant();
     return Want.More;
+  }
+
+  /**
+   * Done with the flow: its handshake record stays with the flow (flow.tls) only, and the
+   * per-direction buffers go, so nothing of this analyzer outlives the handshake but a shell.
+   */
+  private release(): Want {
+    this.tls = RELEASED;
+    this.dirs = RELEASED_DIRS;
+    return Want.DoneFlow;
   }
 
   onGap(flow: Flow, dir: Dir, _len: number): Want {
