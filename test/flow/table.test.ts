@@ -279,6 +279,27 @@ describe('TCP reassembly', () => {
     expect(h.ended[0]!.packets).toEqual([4, 3]);
   });
 
+  it('onFlowDone fires once when the analyzer answers DoneFlow, before the flow ends', () => {
+    const done: number[] = [];
+    const h = harness({ onFlowDone: (f) => done.push(f.packets[0] + f.packets[1]) });
+    const c = new Conn(h).handshake();
+    c.c2s('one');
+    const a = h.factory.analyzers.get(0)!;
+    expect(done).toEqual([]);
+    a.answer = () => Want.DoneFlow;
+    c.s2c('two').c2s('three').s2c('four');
+    expect(done).toEqual([5]); // SYN, SYN-ACK, ACK, 'one', 'two'
+    expect(h.ended).toEqual([]);
+    h.table.flush();
+    expect(done).toEqual([5]);
+    expect(a.events.at(-1)?.t).toBe('end');
+    // a flow whose analyzer never says DoneFlow gets no call
+    const h2 = harness({ onFlowDone: () => done.push(-1) });
+    new Conn(h2).handshake().c2s('x').s2c('y');
+    h2.table.flush();
+    expect(done).toEqual([5]);
+  });
+
   it('Want.DoneDir stops one direction only', () => {
     const h = harness();
     const c = new Conn(h).handshake();
