@@ -124,11 +124,35 @@ export function assessReport(flow: Flow, report: FlowReport, evidence: Evidence[
   assessFlowReport(report, [...evidence, ...metadataEvidence(flow)], policy, now, flow.firstTsMicros);
 }
 
+/**
+ * Sensitivity verdicts of flows without evidence of their own, by what the verdict depends on
+ * then (server address, port and SNI for declarations and hints, transport, app, MCP): flows to
+ * the same server read alike. One table per policy, capped.
+ */
+const SENSITIVITY_BY_SERVER = new WeakMap<Policy, Map<string, Sensitivity>>();
+
+function serverSensitivityKey(report: FlowReport): string {
+  const sni = report.tls?.sni;
+  return `${report.server.ip}\u0000${report.server.port}\u0000${sni === null || sni === undefined ? '\u0001' : sni}\u0000${report.transport}\u0000${report.app}\u0000${report.mcp !== null ? 1 : 0}`;
+}
+
 /** The same from the report alone (re-assessment after resumption linking). */
 export function assessFlowReport(report: FlowReport, evidence: Evidence[], policy: Policy, now: Date, captureTimeMicros?: number): void {
   const selected = report.tls?.selectedGroup ?? null;
   const info = selected !== null ? groupInfo(selected) : undefined;
   const sv = report.tls?.shareValidation ?? null;
+  let table: Map<string, Sensitivity> | undefined;
+  let key = '';
+  let known: Sensitivity | undefined;
+  if (evidence.length === 0) {
+    table = SENSITIVITY_BY_SERVER.get(policy);
+    if (table === undefined) {
+      table = new Map();
+      SENSITIVITY_BY_SERVER.set(policy, table);
+    }
+    key = serverSensitivityKey(report);
+    known = table.get(key);
+  }
   const a = assessFlow(
     {
       kexNegotiated: report.kex.negotiated,
@@ -144,10 +168,16 @@ export function assessFlowReport(report: FlowReport, evidence: Evidence[], polic
       isMcp: report.mcp !== null,
       transport: report.transport,
       payloadBytes: report.bytes.clientToServer + report.bytes.serverToClient,
+      sensitivity: known,
     },
     policy,
   );
-  report.sensitivity = internSensitivity(a.sensitivity) as Sensitivity & Record<string, unknown>;
+  let sens = known;
+  if (sens === undefined) {
+    sens = internSensitivity(a.sensitivity);
+    if (table !== undefined && table.size < INTERN_MAX) table.set(key, sens);
+  }
+  report.sensitivity = sens as Sensitivity & Record<string, unknown>;
   report.risk = { ...a.risk, reasons: a.risk.reasons.map(internText) };
 }
 

@@ -39,6 +39,11 @@ export interface AssessInput {
   transport?: 'tcp' | 'udp';
   /** application payload bytes of the flow (both directions); 0 = nothing was exchanged */
   payloadBytes?: number;
+  /**
+   * the flow's sensitivity when the caller already knows it (a flow with the same evidence,
+   * server and transport was assessed before); evidence is then not collected again
+   */
+  sensitivity?: Sensitivity;
 }
 
 export interface RiskResult {
@@ -79,6 +84,42 @@ export function collectEvidence(input: AssessInput, policy: Policy): Evidence[] 
   return all;
 }
 
+/*
+ * Reason texts repeat across the flows of a capture (the same category, lifetime and, to the
+ * tenth of a year and of a percent, the same remaining time and exposure): built once each.
+ */
+const TEXT_MAX = 16_384;
+const CLASSICAL_TEXT = new Map<string, string>();
+const CURVE_TEXTS = new WeakMap<object, Map<string, [string, string]>>();
+
+function classicalText(group: string): string {
+  let t = CLASSICAL_TEXT.get(group);
+  if (t === undefined) {
+    t = `classical key exchange${group}: a recording can be decrypted once a quantum computer exists`;
+    if (CLASSICAL_TEXT.size < TEXT_MAX) CLASSICAL_TEXT.set(group, t);
+  }
+  return t;
+}
+
+/** the two exposure reasons of a classical flow (yrs and pct round to tenths, so does the key) */
+function exposureTexts(s: Sensitivity, remaining: number, exposure: number, curve: ReturnType<typeof crqcCurve>): [string, string] {
+  let texts = CURVE_TEXTS.get(curve);
+  if (texts === undefined) {
+    texts = new Map();
+    CURVE_TEXTS.set(curve, texts);
+  }
+  const key = `${s.category}\u0000${s.lifetimeYears}\u0000${Math.round(remaining * 10)}\u0000${Math.round(exposure * 1000)}`;
+  let t = texts.get(key);
+  if (t === undefined) {
+    t = [
+      `${s.category} data must stay secret ${yrs(remaining)} more (lifetime ${yrs(s.lifetimeYears)})`,
+      `chance of a quantum computer within ${yrs(remaining)}: ${pct(exposure)} (${curve.describe})`,
+    ];
+    if (texts.size < TEXT_MAX) texts.set(key, t);
+  }
+  return t;
+}
+
 function classical(input: AssessInput, s: Sensitivity, policy: Policy, now: Date, reasons: string[]): RiskResult {
   const capturedMs = input.captureTimeMicros / 1000;
   const elapsed = Number.isFinite(capturedMs) ? Math.max(0, (now.getTime() - capturedMs) / YEAR_MS) : 0;
@@ -92,8 +133,8 @@ function classical(input: AssessInput, s: Sensitivity, policy: Policy, now: Date
   const curve = curveFor(policy.crqc, now);
   const exposure = curve.pWithin(remaining);
   const score = Math.round(exposure * 1000) / 10;
-  reasons.push(`${s.category} data must stay secret ${yrs(remaining)} more (lifetime ${yrs(s.lifetimeYears)})`);
-  reasons.push(`chance of a quantum computer within ${yrs(remaining)}: ${pct(exposure)} (${curve.describe})`);
+  const [secret, chance] = exposureTexts(s, remaining, exposure, curve);
+  reasons.push(secret, chance);
   return { score, level: levelFor(score, policy.thresholds), exposure, reasons };
 }
 
@@ -109,7 +150,7 @@ function curveFor(settings: Policy['crqc'], now: Date): ReturnType<typeof crqcCu
 
 export function assessFlow(input: AssessInput, policy: Policy): Assessment {
   const now = input.now ?? new Date();
-  const sensitivity = selectSensitivity(collectEvidence(input, policy), policy);
+  const sensitivity = input.sensitivity ?? selectSensitivity(collectEvidence(input, policy), policy);
   const group = input.kexGroup === null ? '' : ` (${input.kexGroup})`;
   const reasons: string[] = [];
   const t = policy.thresholds;
@@ -125,7 +166,7 @@ export function assessFlow(input: AssessInput, policy: Policy): Assessment {
       }
       break;
     case 'classical':
-      reasons.push(`classical key exchange${group}: a recording can be decrypted once a quantum computer exists`);
+      reasons.push(classicalText(group));
       if (input.kexOffered === 'hybrid' || input.kexOffered === 'pq') {
         reasons.push(`the client offered a ${input.kexOffered} key exchange but the server chose a classical one`);
       }
