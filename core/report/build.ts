@@ -18,6 +18,8 @@ import { microsToIso } from '../util/time.js';
 import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
 
 const PLAINTEXT_APPS = new Set(['http', 'mcp', 'dns']);
+const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
+const KEX_INDEX: Readonly<Record<KexClass, number>> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
 
 /*
  * Clients repeat the same hello: the group, ALPN and signature lists of the reports are shared
@@ -187,20 +189,35 @@ export function summarize(
   flows: FlowReport[],
   extra: { packets: number; weirds: Record<string, number>; flowsEvicted: number },
 ): ScanReport['summary'] {
-  const byNegotiated: Record<string, number> = {};
-  const byOffered: Record<string, number> = {};
-  const bytesByNegotiated: Record<string, number> = {};
+  // counts per class index; the objects get their keys in order of first appearance, as before
+  const neg = [0, 0, 0, 0, 0];
+  const off = [0, 0, 0, 0, 0];
+  const negBytes = [0, 0, 0, 0, 0];
+  const negOrder: number[] = [];
+  const offOrder: number[] = [];
   let bytes = 0;
   let ready = 0;
   for (const f of flows) {
     const b = f.bytes.clientToServer + f.bytes.serverToClient;
     bytes += b;
-    const n: KexClass = f.kex.negotiated;
-    byNegotiated[n] = (byNegotiated[n] ?? 0) + 1;
-    byOffered[f.kex.offered] = (byOffered[f.kex.offered] ?? 0) + 1;
-    bytesByNegotiated[n] = (bytesByNegotiated[n] ?? 0) + b;
-    if ((f.kex.offered === 'hybrid' || f.kex.offered === 'pq') && n === 'classical') ready++;
+    const n = KEX_INDEX[f.kex.negotiated];
+    const o = KEX_INDEX[f.kex.offered];
+    if (neg[n] === 0) negOrder.push(n);
+    if (off[o] === 0) offOrder.push(o);
+    neg[n] = (neg[n] ?? 0) + 1;
+    off[o] = (off[o] ?? 0) + 1;
+    negBytes[n] = (negBytes[n] ?? 0) + b;
+    if ((o === KEX_INDEX.hybrid || o === KEX_INDEX.pq) && n === KEX_INDEX.classical) ready++;
   }
+  const byNegotiated: Record<string, number> = {};
+  const bytesByNegotiated: Record<string, number> = {};
+  for (const i of negOrder) {
+    const k = KEX_CLASSES[i] as KexClass;
+    byNegotiated[k] = neg[i] ?? 0;
+    bytesByNegotiated[k] = negBytes[i] ?? 0;
+  }
+  const byOffered: Record<string, number> = {};
+  for (const i of offOrder) byOffered[KEX_CLASSES[i] as KexClass] = off[i] ?? 0;
   return {
     flows: flows.length,
     packets: extra.packets,

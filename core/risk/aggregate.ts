@@ -177,16 +177,26 @@ export function clientRecommendations(ip: string, flows: readonly FlowReport[]):
   return out;
 }
 
-/** `serverKeys[i]` is serverKeyOf(flows[i]), computed once by aggregate() */
-function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverKeys: readonly string[], now: Date): DeadlineStatus {
+/**
+ * `serverOf[i]` numbers the server group of flows[i] (0 … serverCount-1), computed once by
+ * aggregate(): the servers affected are counted by marks, not by a set of labels per deadline.
+ */
+function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverOf: Int32Array, serverCount: number, now: Date): DeadlineStatus {
   const exempt = d.exemptGroups ?? [];
+  const applies = KEX_CLASSES.map((k) => d.appliesTo.includes(k));
   let flowsAffected = 0;
-  const servers = new Set<string>();
+  let serversAffected = 0;
+  const marked = new Uint8Array(serverCount);
   for (let i = 0; i < flows.length; i++) {
     const f = flows[i] as FlowReport;
-    if (!d.appliesTo.includes(f.kex.negotiated) || exempt.includes(f.kex.group ?? '')) continue;
+    if (applies[KEX_INDEX[f.kex.negotiated]] !== true) continue;
+    if (exempt.length > 0 && exempt.includes(f.kex.group ?? '')) continue;
     flowsAffected++;
-    servers.add(serverKeys[i] ?? '');
+    const s = serverOf[i] ?? 0;
+    if (marked[s] === 0) {
+      marked[s] = 1;
+      serversAffected++;
+    }
   }
   const ms = Date.parse(`${d.date}T00:00:00Z`) - now.getTime();
   return {
@@ -194,7 +204,7 @@ function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverKeys: r
     daysLeft: Math.ceil(ms / 86_400_000),
     passed: ms <= 0,
     flowsAffected,
-    serversAffected: servers.size,
+    serversAffected,
   };
 }
 
@@ -207,8 +217,13 @@ const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();
   const serverKeys = flows.map(serverKeyOf);
+  const serverGroups = groupBy(flows, (_f, i) => serverKeys[i] ?? '');
+  const serverNo = new Map<string, number>();
+  for (const k of serverGroups.keys()) serverNo.set(k, serverNo.size);
+  const serverOf = new Int32Array(flows.length);
+  for (let i = 0; i < flows.length; i++) serverOf[i] = serverNo.get(serverKeys[i] ?? '') ?? 0;
   const servers: GroupSummary[] = [];
-  for (const [k, fs] of groupBy(flows, (_f, i) => serverKeys[i] ?? '')) {
+  for (const [k, fs] of serverGroups) {
     const g = summarise(k, fs);
     g.recommendations = serverRecommendations(k, fs);
     servers.push(g);
@@ -223,7 +238,7 @@ export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions =
   clients.sort(byUrgency);
   const capture = summarise('capture', flows);
   capture.recommendations = servers.flatMap((s) => s.recommendations).slice(0, opts.maxCaptureRecommendations ?? 20);
-  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverKeys, now));
+  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverOf, serverNo.size, now));
   return { servers, clients, capture, deadlines };
 }
 
