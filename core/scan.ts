@@ -77,10 +77,10 @@ export class ScanSession {
   private emptyFlows = 0;
   private emptyFlowsDropped = 0;
   private readonly evidence: PayloadEvidence;
-  /** TLS parts of reports taken when the analyzer was done, before the connection ended */
-  private readonly tlsParts = new Map<Flow, TlsPart | null>();
-  /** reports of connections closed by FIN/RST, waiting for the end of their linger period */
-  private readonly early = new Map<Flow, FlowReport | null>();
+  /** TLS parts of reports taken when the analyzer was done, before the connection ended (by flow id) */
+  private readonly tlsParts = new Map<number, TlsPart | null>();
+  /** reports of connections closed by FIN/RST, waiting for the end of their linger period (by flow id: small-integer keys hash for free, flow objects would each get an identity hash) */
+  private readonly early = new Map<number, FlowReport | null>();
   private readonly policy: Policy;
   private readonly now: Date;
   constructor(private readonly opts: ScanOptions = {}) {
@@ -112,8 +112,8 @@ export class ScanSession {
    * the connection (most die young, before the next scavenge).
    */
   private doneFlow(flow: Flow): void {
-    if (flow.tls === null || this.tlsParts.has(flow)) return;
-    this.tlsParts.set(flow, tlsPartOf(flow));
+    if (flow.tls === null || this.tlsParts.has(flow.id)) return;
+    this.tlsParts.set(flow.id, tlsPartOf(flow));
     flow.tls = null;
   }
 
@@ -123,18 +123,18 @@ export class ScanSession {
    * packet counters and last timestamp still change; endFlow patches them).
    */
   private closeFlow(flow: Flow): void {
-    if (this.early.has(flow)) return;
+    if (this.early.has(flow.id)) return;
     const r = this.toReport(flow);
-    this.early.set(flow, r);
+    this.early.set(flow.id, r);
     flow.tls = null;
     flow.ext = {};
   }
 
   private endFlow(flow: Flow): void {
-    const early = this.early.get(flow);
+    const early = this.early.get(flow.id);
     let r: FlowReport | null;
     if (early !== undefined) {
-      this.early.delete(flow);
+      this.early.delete(flow.id);
       r = early;
       if (r !== null) {
         r.packets = { clientToServer: flow.packets[0], serverToClient: flow.packets[1] };
@@ -153,8 +153,8 @@ export class ScanSession {
 
   /** the report of a finished flow, or null when it is a payload-less flow beyond the listing cap */
   private toReport(flow: Flow): FlowReport | null {
-    const part = this.tlsParts.get(flow);
-    if (part !== undefined) this.tlsParts.delete(flow);
+    const part = this.tlsParts.get(flow.id);
+    if (part !== undefined) this.tlsParts.delete(flow.id);
     const evidence = this.evidence.take(flow);
     const payloads = this.evidence.takePayloads(flow);
     if (flow.bytes[0] === 0 && flow.bytes[1] === 0) {

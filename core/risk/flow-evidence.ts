@@ -29,18 +29,19 @@ const MAX_PAYLOAD_BYTES_PER_FLOW = 1 << 20;
  * unless the user opted in with --store-payloads, then they are kept (bounded) for the store.
  */
 export class PayloadEvidence {
-  private readonly byFlow = new Map<Flow, Evidence[]>();
-  private readonly payloads = new Map<Flow, { list: McpPayloadReport[]; bytes: number; seq: number }>();
+  /** by flow id (ids are unique within a scan; integer keys need no identity hash per flow) */
+  private readonly byFlow = new Map<number, Evidence[]>();
+  private readonly payloads = new Map<number, { list: McpPayloadReport[]; bytes: number; seq: number }>();
   dropped = 0;
 
   constructor(private readonly keepPayloads = false) {}
 
   private keep(flow: Flow, msg: McpPayload): void {
-    let p = this.payloads.get(flow);
+    let p = this.payloads.get(flow.id);
     if (!p) {
       if (this.payloads.size >= MAX_FLOWS_WITH_EVIDENCE) return;
       p = { list: [], bytes: 0, seq: 0 };
-      this.payloads.set(flow, p);
+      this.payloads.set(flow.id, p);
     }
     const seq = p.seq++;
     if (msg.params === undefined && msg.result === undefined && msg.error === undefined) return;
@@ -56,21 +57,22 @@ export class PayloadEvidence {
 
   /** payload values of a flow (only with keepPayloads) */
   takePayloads(flow: Flow): McpPayloadReport[] | null {
-    const p = this.payloads.get(flow);
-    this.payloads.delete(flow);
+    if (this.payloads.size === 0) return null;
+    const p = this.payloads.get(flow.id);
+    this.payloads.delete(flow.id);
     return p ? p.list : null;
   }
 
   readonly onPayload = (flow: Flow, msg: McpPayload): void => {
     if (this.keepPayloads) this.keep(flow, msg);
-    let list = this.byFlow.get(flow);
+    let list = this.byFlow.get(flow.id);
     if (!list) {
       if (this.byFlow.size >= MAX_FLOWS_WITH_EVIDENCE) {
         this.dropped++;
         return;
       }
       list = [];
-      this.byFlow.set(flow, list);
+      this.byFlow.set(flow.id, list);
     }
     if (list.length >= MAX_PAYLOAD_EVIDENCE) return;
     const where = `mcp.${msg.method ?? 'response'}${msg.tool ? `(${msg.tool})` : ''}`;
@@ -85,8 +87,9 @@ export class PayloadEvidence {
   };
 
   take(flow: Flow): Evidence[] {
-    const e = this.byFlow.get(flow) ?? [];
-    this.byFlow.delete(flow);
+    if (this.byFlow.size === 0) return [];
+    const e = this.byFlow.get(flow.id) ?? [];
+    this.byFlow.delete(flow.id);
     return e;
   }
 }
