@@ -1,55 +1,116 @@
 #!/usr/bin/env node
 /**
- * `npm run bench -- FILE [--db]`: scans FILE once and prints MB/s, packets/s, flows/s and peak RSS;
- * when tshark is installed, times the equivalent tshark field extraction on the same file in
- * the same run and prints the ratio. A benchmark, not a test: figures go in the notes.
+ * `npm run bench -- FILE [--db] [--compare-tls] [--no-tshark]`: scans FILE once and prints MB/s,
+ * packets/s, flows/s and peak RSS. `--db` also stores the scan in a fresh DuckDB file and counts
+ * the whole store step (open, write, close) in the total. `--compare-tls` scans the file again
+ * in a child process with TLS analysis switched off and prints what TLS decoding, classification
+ * and JA4 add. When tshark is installed, times the equivalent tshark field extraction on the same
+ * file in the same run and prints the ratio. A benchmark, not a test: figures go in the notes.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { scanInputs } from '../core/scan.js';
+
+interface BenchResult {
+  scanMs: number;
+  dbMs: number;
+  dbParts: { open: number; write: number; close: number } | null;
+  rssMb: number;
+  packets: number;
+  flows: number;
+  evicted: number;
+  byNegotiated: Record<string, number>;
+}
 
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+const ms = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6;
+
+async function run(file: string, withDb: boolean, tls: boolean): Promise<BenchResult> {
+  const t0 = process.hrtime.bigint();
+  const report = await scanInputs([file], tls ? {} : { dispatch: { tls: false } });
+  const scanMs = ms(t0);
+  let dbParts: BenchResult['dbParts'] = null;
+  if (withDb) {
+    const dir = mkdtempSync(join(tmpdir(), 'hndl-bench-'));
+    try {
+      const d0 = process.hrtime.bigint();
+      const { openStore } = await import('../core/store/index.js');
+      const store = await openStore(join(dir, 'bench.duckdb'));
+      const open = ms(d0);
+      const d1 = process.hrtime.bigint();
+      await store.writeScan(report);
+      const write = ms(d1);
+      const d2 = process.hrtime.bigint();
+      await store.close();
+      dbParts = { open, write, close: ms(d2) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return {
+    scanMs,
+    dbMs: dbParts === null ? 0 : dbParts.open + dbParts.write + dbParts.close,
+    dbParts,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    packets: report.summary.packets,
+    flows: report.summary.flows,
+    evicted: report.summary.flowsEvicted,
+    byNegotiated: report.summary.byNegotiated,
+  };
+}
+
+/** the same scan without TLS analysis, in a fresh process with this one's Node flags */
+function runWithoutTls(file: string): BenchResult | string {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, self, file, '--no-tls', '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `exit ${String(r.status)}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
+  try {
+    return JSON.parse(r.stdout) as BenchResult;
+  } catch {
+    return 'unreadable output';
+  }
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const withDb = args.includes('--db');
   const noTshark = args.includes('--no-tshark');
+  const noTls = args.includes('--no-tls');
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
-    process.stderr.write('usage: npm run bench -- FILE [--db] [--no-tshark]\n');
+    process.stderr.write('usage: npm run bench -- FILE [--db] [--compare-tls] [--no-tshark]\n');
     process.exit(2);
   }
   const size = statSync(file).size;
-  const t0 = process.hrtime.bigint();
-  const report = await scanInputs([file], {});
-  const t1 = process.hrtime.bigint();
-  let dbMs = 0;
-  if (withDb) {
-    const dir = mkdtempSync(join(tmpdir(), 'hndl-bench-'));
-    const { openStore } = await import('../core/store/index.js');
-    const store = await openStore(join(dir, 'bench.duckdb'));
-    const d0 = process.hrtime.bigint();
-    await store.writeScan(report);
-    dbMs = Number(process.hrtime.bigint() - d0) / 1e6;
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+  const res = await run(file, withDb, !noTls);
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(res)}\n`);
+    return;
   }
-  const scanMs = Number(t1 - t0) / 1e6;
-  const totalMs = scanMs + dbMs;
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  const pk = report.summary.packets;
-  const fl = report.summary.flows;
+  const totalMs = res.scanMs + res.dbMs;
   const out: string[] = [];
   out.push(`file        ${file} (${(size / 1e6).toFixed(1)} MB)`);
-  out.push(`scan        ${scanMs.toFixed(0)} ms${withDb ? ` + DuckDB write ${dbMs.toFixed(0)} ms = ${totalMs.toFixed(0)} ms` : ''}`);
-  out.push(`throughput  ${(size / 1e6 / (totalMs / 1000)).toFixed(0)} MB/s, ${(pk / (totalMs / 1000) / 1e6).toFixed(2)} M packets/s, ${(fl / (totalMs / 1000) / 1e3).toFixed(1)} k flows/s`);
-  out.push(`packets     ${pk}   flows ${fl}   evicted ${report.summary.flowsEvicted}`);
-  out.push(`negotiated  ${JSON.stringify(report.summary.byNegotiated)}`);
-  out.push(`peak RSS    ${rssMb.toFixed(0)} MB`);
+  const db = res.dbParts;
+  out.push(`scan        ${res.scanMs.toFixed(0)} ms${db ? ` + DuckDB ${res.dbMs.toFixed(0)} ms (open ${db.open.toFixed(0)}, write ${db.write.toFixed(0)}, close ${db.close.toFixed(0)}) = ${totalMs.toFixed(0)} ms` : ''}`);
+  out.push(`throughput  ${(size / 1e6 / (totalMs / 1000)).toFixed(0)} MB/s, ${(res.packets / (totalMs / 1000) / 1e6).toFixed(2)} M packets/s, ${(res.flows / (totalMs / 1000) / 1e3).toFixed(1)} k flows/s`);
+  out.push(`packets     ${res.packets}   flows ${res.flows}   evicted ${res.evicted}`);
+  out.push(`negotiated  ${JSON.stringify(res.byNegotiated)}`);
+  out.push(`peak RSS    ${res.rssMb.toFixed(0)} MB`);
+  if (args.includes('--compare-tls')) {
+    const base = runWithoutTls(file);
+    if (typeof base === 'string') out.push(`no-TLS run failed: ${base}`);
+    else {
+      const pct = ((res.scanMs - base.scanMs) / base.scanMs) * 100;
+      out.push(`without TLS ${base.scanMs.toFixed(0)} ms scan (${JSON.stringify(base.byNegotiated)}), peak RSS ${base.rssMb.toFixed(0)} MB`);
+      out.push(`TLS costs   ${pct >= 0 ? '+' : ''}${pct.toFixed(0)} % scan time (TLS record and handshake decoding, classification, JA4)`);
+    }
+  }
   if (!noTshark && has('tshark')) {
     const timeBin = has('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M'] : [];
     const tsArgs = ['-r', file, '-Y', 'tls.handshake.type==1 || tls.handshake.type==2', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_supported_group'];
@@ -57,10 +118,10 @@ async function main(): Promise<void> {
     const r = timeBin.length
       ? spawnSync(timeBin[0] ?? '', [...timeBin.slice(1), 'tshark', ...tsArgs], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 })
       : spawnSync('tshark', tsArgs, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
-    const tsMs = Number(process.hrtime.bigint() - s0) / 1e6;
+    const tsMs = ms(s0);
     const lastLine = r.stderr?.toString().trim().split('\n').pop() ?? '';
     const kb = Number(lastLine);
-    out.push(`tshark      ${tsMs.toFixed(0)} ms${Number.isFinite(kb) && kb > 0 ? `, peak RSS ${(kb / 1024).toFixed(0)} MB` : ''} (exit ${r.status})`);
+    out.push(`tshark      ${tsMs.toFixed(0)} ms${Number.isFinite(kb) && kb > 0 ? `, peak RSS ${(kb / 1024).toFixed(0)} MB` : ''} (exit ${String(r.status)})`);
     out.push(`ratio       hndl-scan is ${(tsMs / totalMs).toFixed(1)}x faster than tshark`);
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -23,12 +23,18 @@ export interface DispatchOptions {
   /** per-direction byte budget for HTTP/MCP flows (followed past the handshake budget) */
   httpBytesPerDir?: number;
   weirds?: Weirds;
+  /**
+   * false: TLS over TCP is not recognised (its flows stay 'unknown'). Only for measuring what
+   * the TLS analysis costs (`npm run bench -- FILE --compare-tls`); default true.
+   */
+  tls?: boolean;
 }
 
 export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
+  const tlsOn = opts.tls !== false;
   const factory: AppFactory = {
     attachStream(flow: Flow, dir: Dir, chunk: Uint8Array): AttachStream | null {
-      const tls = sniffTls(chunk);
+      const tls = tlsOn ? sniffTls(chunk) : null;
       if (tls !== null) {
         flow.app = 'tls';
         // a ClientHello names its sender the client; a ServerHello names the other side
