@@ -82,7 +82,8 @@ class DirState {
   seek = false;
   ccs = false;
   // partial record
-  hdr = new Uint8Array(5);
+  /** a record header split across chunks (allocated when one is) */
+  hdr: Uint8Array | null = null;
   hdrHave = 0;
   hdrLen = 5;
   recType = 0;
@@ -91,7 +92,8 @@ class DirState {
   body: Uint8Array | null = null;
   bodyHave = 0;
   // partial handshake message
-  hsHdr = new Uint8Array(4);
+  /** a handshake header split across records or chunks (allocated when one is) */
+  hsHdr: Uint8Array | null = null;
   hsHdrHave = 0;
   hsType = 0;
   hsLen = 0;
@@ -175,7 +177,6 @@ export class TlsAnalyzer implements StreamAnalyzer {
             p = start + len;
             continue;
           }
-          st.hdr.set(chunk.subarray(p, start));
           st.hdrHave = st.hdrLen;
           st.recType = st.v2 ? -1 : (chunk[p] ?? 0);
           st.body = new Uint8Array(len);
@@ -184,13 +185,14 @@ export class TlsAnalyzer implements StreamAnalyzer {
           continue;
         }
         const n = Math.min(st.hdrLen - st.hdrHave, chunk.length - p);
-        st.hdr.set(chunk.subarray(p, p + n), st.hdrHave);
+        const hdr = (st.hdr ??= new Uint8Array(5));
+        hdr.set(chunk.subarray(p, p + n), st.hdrHave);
         st.hdrHave += n;
         p += n;
         if (st.hdrHave === st.hdrLen) {
-          const len = this.headerLen(st.hdr, 0, st);
+          const len = this.headerLen(hdr, 0, st);
           if (len < 0) break;
-          st.recType = st.v2 ? -1 : (st.hdr[0] ?? 0);
+          st.recType = st.v2 ? -1 : (hdr[0] ?? 0);
           st.body = new Uint8Array(len);
           st.bodyHave = 0;
           if (len === 0) this.finishRecord(dir, st);
@@ -365,11 +367,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
           continue;
         }
         const n = Math.min(4 - st.hsHdrHave, data.length - p);
-        st.hsHdr.set(data.subarray(p, p + n), st.hsHdrHave);
+        const h = (st.hsHdr ??= new Uint8Array(4));
+        h.set(data.subarray(p, p + n), st.hsHdrHave);
         st.hsHdrHave += n;
         p += n;
         if (st.hsHdrHave === 4) {
-          const h = st.hsHdr;
           this.startMessage(st, h[0] ?? 0, ((h[1] ?? 0) << 16) | ((h[2] ?? 0) << 8) | (h[3] ?? 0));
           if (st.hsLen === 0) this.endMessage(dir, st);
         }

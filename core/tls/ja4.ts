@@ -63,25 +63,31 @@ function alpnChars(alpn: string | undefined): string {
   return first + last;
 }
 
+/** running state of shapeKey (module-level: no closures per hello) */
+let h1 = 0;
+let h2 = 0;
+
+function mix(v: number): void {
+  h1 = Math.imul(h1 ^ (v & 0xffff), 0x01000193);
+  h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), 0x85ebca6b);
+}
+
+function mixList(xs: readonly number[]): void {
+  mix(0xfffe);
+  mix(xs.length);
+  for (const x of xs) mix(x);
+}
+
 /** 2 × 32-bit FNV-1a over the numbers JA4 depends on: a cheap memo key for repeated hellos */
 function shapeKey(ch: ClientHello, transport: 'tcp' | 'quic'): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x9e3779b9;
-  const mix = (v: number): void => {
-    h1 = Math.imul(h1 ^ (v & 0xffff), 0x01000193);
-    h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), 0x85ebca6b);
-  };
-  const list = (xs: readonly number[]): void => {
-    mix(0xfffe);
-    mix(xs.length);
-    for (const x of xs) mix(x);
-  };
+  h1 = 0x811c9dc5;
+  h2 = 0x01000193 ^ 0x9e3779b9;
   mix(transport === 'quic' ? 1 : 0);
   mix(ch.legacyVersion);
-  list(ch.cipherSuites);
-  list(ch.extensionTypes);
-  list(ch.supportedVersions);
-  list(ch.signatureAlgorithms);
+  mixList(ch.cipherSuites);
+  mixList(ch.extensionTypes);
+  mixList(ch.supportedVersions);
+  mixList(ch.signatureAlgorithms);
   const alpn = ch.alpn[0] ?? '';
   mix(alpn.length);
   for (let i = 0; i < alpn.length; i++) mix(alpn.charCodeAt(i));
