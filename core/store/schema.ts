@@ -3,7 +3,7 @@
  *
  * A migration is never edited once released: a later change is a new migration with the next
  * version (ALTER TABLE … ADD COLUMN appends columns at the end of a table, which keeps the
- * Appender column order in rows.ts valid when rows.ts is extended in step).
+ * Appender column order of write.ts valid when write.ts is extended in step).
  *
  * Tables (schema version 1):
  *
@@ -251,7 +251,7 @@ export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version
 
 export const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
-/** Flow table columns in table order: the Appender in rows.ts writes exactly this order. */
+/** Flow table columns in table order: flowColumns() in write.ts writes exactly this order (a test checks). */
 export const FLOW_COLUMNS: readonly string[] = [
   'scan_id', 'flow_id', 'transport', 'client_ip', 'client_port', 'server_ip', 'server_port',
   'vlan', 'tunnel_id', 'app', 'first_seen', 'last_seen', 'pkts_c2s', 'pkts_s2c', 'bytes_c2s',

@@ -1,21 +1,18 @@
 /**
- * Writes report objects into DuckDB Appender rows. The append order of appendFlow /
- * appendInput must match FLOW_COLUMNS / INPUT_COLUMNS of schema.ts (a test checks the table).
+ * Writes report objects through the DuckDB Appender: flows as column-major data chunks
+ * (flowColumns, core/store/chunks.ts), the small tables row by row. The column order of
+ * flowColumns / appendInput must match FLOW_COLUMNS / INPUT_COLUMNS of schema.ts (tests check).
  * Invalid values throw StoreError('INVALID_REPORT') naming the flow and field.
  * Schema version 2 adds appendMcpMessages / appendFinding / appendMcpPayloads and
  * writeScanDetails, which writes them inside writeScan's transaction.
  */
-import { INTEGER, LIST, VARCHAR, timestampValue } from '@duckdb/node-api';
+import { timestampValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Finding, FlowReport, InputReport, McpPayloadReport, ScanReport } from '../report/model.js';
 import { SCAN_DETAIL_TABLES } from './schema.js';
 import { appendRows } from './chunks.js';
 import type { ColumnKind, ColumnSpec } from './chunks.js';
-import { isoToMicros } from './time.js';
 import { StoreError } from './types.js';
-
-const INT_LIST = LIST(INTEGER);
-const STR_LIST = LIST(VARCHAR);
 
 /** FlowReport keys with their own columns; every other key goes to the `extra` JSON column. */
 const FLOW_KEYS = new Set([
@@ -46,12 +43,6 @@ function big(a: DuckDBAppender, v: number | null | undefined, where: string, fie
   else throw bad(where, field, v);
 }
 
-function dbl(a: DuckDBAppender, v: number | null | undefined, where: string, field: string): void {
-  if (v === null || v === undefined) a.appendNull();
-  else if (Number.isFinite(v)) a.appendDouble(v);
-  else throw bad(where, field, v);
-}
-
 function bool(a: DuckDBAppender, v: boolean | null | undefined): void {
   if (v === null || v === undefined) a.appendNull();
   else a.appendBoolean(v);
@@ -65,29 +56,6 @@ function ints(a: DuckDBAppender, v: readonly number[] | null | undefined, where:
   for (const n of v) if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw bad(where, field, v);
   // list literal text, cast to INTEGER[] by the Appender: ~5x faster than building a LIST value
   a.appendVarchar(`[${v.join(',')}]`);
-}
-
-/** items written as list-literal text ('a','b'); anything else goes through a LIST value */
-const PLAIN_LIST_ITEM = /^[A-Za-z0-9._/:+=@#-]+$/;
-
-function strs(a: DuckDBAppender, v: readonly string[] | null | undefined, where: string, field: string): void {
-  if (v === null || v === undefined) {
-    a.appendNull();
-    return;
-  }
-  for (const s of v) if (typeof s !== 'string') throw bad(where, field, v);
-  if (v.every((s) => PLAIN_LIST_ITEM.test(s) && s.toUpperCase() !== 'NULL')) a.appendVarchar(`[${v.map((s) => `'${s}'`).join(',')}]`);
-  else a.appendList(v, STR_LIST);
-}
-
-function ts(a: DuckDBAppender, v: string | null | undefined, where: string, field: string): void {
-  if (v === null || v === undefined) {
-    a.appendNull();
-    return;
-  }
-  const us = typeof v === 'string' ? isoToMicros(v) : null;
-  if (us === null) throw bad(where, field, v);
-  a.appendTimestamp(timestampValue(us));
 }
 
 function json(a: DuckDBAppender, v: unknown): void {

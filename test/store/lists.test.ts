@@ -1,7 +1,6 @@
 /**
- * List columns are appended as list-literal text when every item is plain (fast path) and as
- * LIST values otherwise: hostile strings (quotes, commas, brackets, NULL, unicode) must come
- * back exactly.
+ * List columns go into the data chunks as LIST vectors (core/store/chunks.ts): hostile strings
+ * (quotes, commas, brackets, NULL, unicode) and empty lists must come back exactly.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
