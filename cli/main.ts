@@ -12,6 +12,7 @@ import { runScan, type ScanCliOptions } from './scan-command.js';
 import { registerDbCommands } from './db-commands.js';
 import { registerSignCommands } from './sign-commands.js';
 import { SignError } from '../core/sign/errors.js';
+import { watchStdout } from './stdout.js';
 
 function parseIntArg(name: string, min: number, max: number): (v: string) => number {
   return (v: string) => {
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       outputError: (s, write) => write(`hndl-scan: ${s.replace(/^error: /, '').trim()}\n`),
     });
   }
+  watchStdout();
   try {
     await program.parseAsync(process.argv);
   } catch (e: unknown) {

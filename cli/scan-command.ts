@@ -2,7 +2,7 @@
  * The scan command: inputs → engine → reports (table / json, several --format/--out pairs in
  * one run) → optional DuckDB store → exit code from --fail-on.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { ScanSession } from '../core/scan.js';
 import { defaultJobs, scanParallel } from '../core/merge.js';
 import { Progress } from './progress.js';
@@ -11,7 +11,9 @@ import { renderTable } from '../core/report/table.js';
 import { toSarif } from '../core/report/sarif.js';
 import { toCbom } from '../core/report/cbom.js';
 import { toMarkdown } from '../core/report/markdown.js';
-import { toNdjson } from '../core/report/ndjson.js';
+import { ndjsonPieces } from '../core/report/ndjson.js';
+import { jsonReportPieces } from '../core/report/json.js';
+import { stdoutClosed } from './stdout.js';
 import type { Store } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadPolicy, PolicyError } from '../core/risk/policy.js';
@@ -74,24 +76,41 @@ export function pairOutputs(formats: string[], outs: string[]): Output[] {
   return formats.map((f, i) => ({ format: f, out: outs[i] ?? null }));
 }
 
-function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCliOptions): string {
+/**
+ * The report in `format` as text pieces: JSON and NDJSON a flow at a time (a large report never
+ * becomes one string: V8 strings stop at ≈ 512 MiB), the summarising formats in one piece.
+ */
+function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCliOptions): Iterable<string> {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return jsonReportPieces(report);
     case 'ndjson':
-      return toNdjson(report);
+      return ndjsonPieces(report);
     case 'sarif':
-      return toSarif(report);
+      return [toSarif(report)];
     case 'cbom':
-      return toCbom(report, { specVersion: opts.cbomVersion ?? '1.6' });
+      return [toCbom(report, { specVersion: opts.cbomVersion ?? '1.6' })];
     case 'markdown':
-      return toMarkdown(report);
+      return [toMarkdown(report)];
     case 'table':
     default: {
       const color = toTty && !process.env['NO_COLOR'];
       const width = toTty ? (process.stdout.columns ?? 120) : 160;
-      return renderTable(report, { color, width });
+      return [renderTable(report, { color, width })];
     }
+  }
+}
+
+/** writes the pieces to FILE (created or truncated); a failure is the user's: one line, exit 2 */
+function writePieces(path: string, pieces: Iterable<string>): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'w');
+    for (const piece of pieces) writeSync(fd, piece);
+  } catch (e: unknown) {
+    throw new UsageError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
@@ -183,15 +202,16 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     }
   }
   for (const o of outputs) {
-    const text = render(report, o.format, o.out === null && process.stdout.isTTY === true, opts);
-    if (o.out === null) process.stdout.write(text);
-    else {
-      try {
-        writeFileSync(o.out, text);
-      } catch (e: unknown) {
-        throw new UsageError(`cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}`);
+    const pieces = render(report, o.format, o.out === null && process.stdout.isTTY === true, opts);
+    if (o.out === null) {
+      for (const piece of pieces) {
+        if (stdoutClosed()) break;
+        process.stdout.write(piece);
       }
-      if (opts.sign !== undefined) writeReportSignature(o.out, Buffer.from(text, 'utf8'), opts.sign);
+    } else {
+      writePieces(o.out, pieces);
+      // the signature covers the bytes as written
+      if (opts.sign !== undefined) writeReportSignature(o.out, readFileSync(o.out), opts.sign);
     }
   }
   if (opts.failOn === 'none') return EXIT_OK;

@@ -21,10 +21,27 @@ export function ndjsonFinding(f: Finding): string {
   return JSON.stringify(Object.assign({ type: 'finding' }, f, { type: 'finding' }));
 }
 
+/** lines are grouped into pieces of about this many characters */
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * The report as NDJSON text pieces (whole lines, each ending in \n), a flow at a time: a large
+ * report never becomes one string (V8 caps strings at ≈ 512 MiB).
+ */
+export function* ndjsonPieces(report: ScanReport): Generator<string> {
+  let buf = `${ndjsonHeader(report)}\n`;
+  for (const f of report.flows) {
+    buf += `${ndjsonFlow(f)}\n`;
+    if (buf.length >= PIECE_CHARS) {
+      yield buf;
+      buf = '';
+    }
+  }
+  for (const f of findingsOf(report)) buf += `${ndjsonFinding(f)}\n`;
+  yield buf;
+}
+
 /** The whole report as NDJSON, each line ending in \n. */
 export function toNdjson(report: ScanReport): string {
-  const lines = [ndjsonHeader(report)];
-  for (const f of report.flows) lines.push(ndjsonFlow(f));
-  for (const f of findingsOf(report)) lines.push(ndjsonFinding(f));
-  return `${lines.join('\n')}\n`;
+  return [...ndjsonPieces(report)].join('');
 }

@@ -134,3 +134,15 @@ describe('hndl-scan CLI', () => {
     expect(h.stdout).toContain('--fail-on');
   });
 });
+
+describe('standard output closed early', () => {
+  it('a reader that stops after the first bytes (| head) gets no stack trace; the exit code is the scan\'s', () => {
+    // 20 inputs: ~800 KB of JSON, far more than a pipe buffer, so the writer meets EPIPE
+    const inputs = Array.from({ length: 20 }, () => `"${join(SAMPLES, 'mixed.pcapng')}"`).join(' ');
+    for (const format of ['json', 'ndjson']) {
+      const sh = spawnSync('bash', ['-c', `set -o pipefail; node "${CLI}" ${inputs} --format ${format} --fail-on none | head -c 10 > /dev/null`], { encoding: 'utf8' });
+      expect(sh.stderr).toBe('');
+      expect(sh.status).toBe(0);
+    }
+  });
+});
