@@ -28,6 +28,7 @@ import { aggregate } from './risk/aggregate.js';
 import { analyzeMcp } from './mcp/analyze.js';
 import type { McpPolicy } from './mcp/policy.js';
 import { deriveFindings } from './report/findings.js';
+import { serverLabel } from './report/format-util.js';
 
 export interface ScanOptions {
   /** bytes of each TCP direction reassembled for handshake decoding (default 64 KiB) */
@@ -250,9 +251,11 @@ export function finalizeReport(report: ScanReport, opts: FinalizeOptions = {}): 
     ...s,
     ...summarize(report.flows, { packets: s.packets, weirds: s.weirds, flowsEvicted: s.flowsEvicted }),
   };
-  report.aggregates = aggregate(report.flows, { now });
+  // the server label of every flow, once for the aggregates and the findings
+  const serverKeys = report.flows.map(serverLabel);
+  report.aggregates = aggregate(report.flows, { now, serverKeys });
   analyzeMcp(report, opts.mcpPolicy ?? null);
-  report.findings = deriveFindings(report, { extra: report.findings ?? [] });
+  report.findings = deriveFindings(report, { extra: report.findings ?? [], serverKeys });
   return report;
 }
 

@@ -40,6 +40,8 @@ const NAME_CHARS = 64;
 export interface DeriveOptions {
   /** findings from other producers (MCP inventory / policy), merged and sorted with ours */
   extra?: readonly Finding[];
+  /** serverLabel(report.flows[i]) for every flow, when the caller has them already */
+  serverKeys?: readonly string[];
 }
 
 /** Default level of each rule without a risk score (see the table above). */
@@ -341,11 +343,14 @@ function capIds(ids: readonly number[]): number[] {
 /** Apply the rule catalogue to the report's flows; merge `opts.extra`; sort. */
 export function deriveFindings(report: ScanReport, opts: DeriveOptions = {}): Finding[] {
   const buckets = new Map<string, Bucket>();
-  for (const f of report.flows) {
+  const flows = report.flows;
+  const keys = opts.serverKeys?.length === flows.length ? opts.serverKeys : null;
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i] as FlowReport;
     for (const key of rulesFor(f)) {
       const level = flowLevel(key, f);
       if (level === null) continue;
-      const server = serverLabel(f);
+      const server = keys?.[i] ?? serverLabel(f);
       const id = `${key}\u0000${server}`;
       let b = buckets.get(id);
       if (!b) {

@@ -41,7 +41,13 @@ export interface Aggregates {
   deadlines: DeadlineStatus[];
 }
 
-export interface AggregateOptions { now?: Date; deadlines?: readonly Deadline[]; maxCaptureRecommendations?: number }
+export interface AggregateOptions {
+  now?: Date;
+  deadlines?: readonly Deadline[];
+  maxCaptureRecommendations?: number;
+  /** serverKeyOf(flows[i]) for every flow, when the caller has them already */
+  serverKeys?: readonly string[];
+}
 
 const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 const HYBRID = 'X25519MLKEM768';
@@ -216,7 +222,7 @@ const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
 
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();
-  const serverKeys = flows.map(serverKeyOf);
+  const serverKeys = opts.serverKeys?.length === flows.length ? opts.serverKeys : flows.map(serverKeyOf);
   const serverGroups = groupBy(flows, (_f, i) => serverKeys[i] ?? '');
   const serverNo = new Map<string, number>();
   for (const k of serverGroups.keys()) serverNo.set(k, serverNo.size);
