@@ -4,6 +4,7 @@
  */
 import type { Flow } from '../flow/types.js';
 import type { KexClass, TlsInfo } from '../tls/types.js';
+import { KEX_CLASSES, KEX_INDEX } from '../tls/types.js';
 import { classifyTls, resumptionKeys } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
 import { ja4 } from '../tls/ja4.js';
@@ -18,8 +19,7 @@ import { microsToIso } from '../util/time.js';
 import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
 
 const PLAINTEXT_APPS = new Set(['http', 'mcp', 'dns']);
-const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
-const KEX_INDEX: Readonly<Record<KexClass, number>> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
+
 
 /*
  * Clients repeat the same hello: the group, ALPN and signature lists of the reports are shared

@@ -6,6 +6,7 @@
 import { serverLabel } from '../report/format-util.js';
 import type { FlowReport, RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
+import { KEX_CLASSES, KEX_INDEX } from '../tls/types.js';
 import type { Deadline } from './deadlines.js';
 import { DEFAULT_DEADLINES } from './deadlines.js';
 import { RISK_LEVELS } from './policy.js';
@@ -63,8 +64,6 @@ const isSsh = (f: FlowReport): boolean => f.app === 'ssh' || (f.kex.mechanism ??
 const isLegacyGroup = (g: string | null): boolean => g !== null && /kyber|cecpq/i.test(g);
 
 const LEVEL_BY_RANK: readonly RiskLevel[] = ['none', 'low', 'medium', 'high', 'critical'];
-const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
-const KEX_INDEX: Record<KexClass, number> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
 
 function summarise(key: string, flows: readonly FlowReport[]): GroupSummary {
   // counts by index (LEVEL_BY_RANK / KEX_CLASSES order): cheaper than keyed increments per flow

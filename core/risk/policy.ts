@@ -23,6 +23,7 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
+import { KEX_CLASSES } from '../tls/types.js';
 import { DEFAULT_CATEGORIES, DEFAULT_CATEGORY } from './categories.js';
 import { CRQC_PRESETS, DEFAULT_CRQC, checkPoints } from './crqc.js';
 import type { CrqcPoint, CrqcPreset, CrqcSettings } from './crqc.js';
@@ -96,7 +97,7 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const KEX: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
+const KEX: readonly KexClass[] = KEX_CLASSES;
 
 class Checker {
   constructor(private readonly file: string) {}

@@ -4,6 +4,12 @@
  */
 export type KexClass = 'plaintext' | 'classical' | 'hybrid' | 'pq' | 'unknown';
 
+/** every KexClass, in report order (worst to best, then unknown) */
+export const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybrid', 'pq', 'unknown'];
+
+/** position of each class in KEX_CLASSES (counters indexed by class) */
+export const KEX_INDEX: Readonly<Record<KexClass, number>> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
+
 export interface KeyShareEntry {
   group: number;
   /** length of key_exchange in bytes */
