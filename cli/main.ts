@@ -66,7 +66,8 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port', parseIntArg('--port', 0, 65535), 8377)
     .option('--token <token>', 'API token (required when --host is not loopback; or HNDL_TOKEN)')
-    .action(async (opts: { db: string; host: string; port: number; token?: string }) => {
+    .option('--max-upload <MiB>', 'largest capture upload accepted, in MiB (span-port captures of several GB need more than the default)', parseIntArg('--max-upload', 1, 1024 * 1024), 256)
+    .action(async (opts: { db: string; host: string; port: number; token?: string; maxUpload: number }) => {
       // the server (and DuckDB) load only for this command
       const { runServe } = await import('./serve-command.js');
       await runServe(opts);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer, ServerConfigError } from '../server/main.js';
 import { UsageError } from './errors.js';
 
-export async function runServe(opts: { db: string; host: string; port: number; token?: string }): Promise<void> {
+export async function runServe(opts: { db: string; host: string; port: number; token?: string; maxUpload?: number }): Promise<void> {
   const token = opts.token ?? process.env['HNDL_TOKEN'];
   // dist/cli/serve-command.js → dist/web
   const webRoot = resolve(join(dirname(fileURLToPath(import.meta.url)), '..', 'web'));
@@ -16,10 +16,11 @@ export async function runServe(opts: { db: string; host: string; port: number; t
       dbPath: opts.db,
       host: opts.host,
       port: opts.port,
+      ...(opts.maxUpload !== undefined ? { maxUploadBytes: opts.maxUpload * 1024 * 1024 } : {}),
       ...(token ? { token } : {}),
       ...(existsSync(join(webRoot, 'index.html')) ? { webRoot } : {}),
     });
-    process.stderr.write(`hndl-scan: dashboard on ${server.url} (database ${opts.db}); Ctrl-C to stop\n`);
+    process.stderr.write(`hndl-scan: dashboard on ${server.url} (database ${opts.db}, uploads up to ${opts.maxUpload ?? 256} MiB); Ctrl-C to stop\n`);
     const stop = (): void => {
       void server.close().then(() => process.exit(0));
     };
