@@ -138,11 +138,14 @@ export class ScanSession {
       this.early.delete(flow.id);
       r = early;
       if (r !== null) {
-        r.packets = { clientToServer: flow.packets[0], serverToClient: flow.packets[1] };
-        r.bytes = { clientToServer: flow.bytes[0], serverToClient: flow.bytes[1] };
+        // the report's own counter objects, updated in place (nothing has seen the report yet)
+        r.packets.clientToServer = flow.packets[0];
+        r.packets.serverToClient = flow.packets[1];
+        r.bytes.clientToServer = flow.bytes[0];
+        r.bytes.serverToClient = flow.bytes[1];
         r.lastSeen = microsToIso(flow.lastTsMicros);
         r.endReason = flow.endReason;
-        r.issues = [...flow.issues];
+        r.issues = flow.issues;
       }
     } else {
       r = this.toReport(flow);

@@ -157,7 +157,8 @@ export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
     tls,
     kex,
     mcp: mcpInfo ? { ...toMcpReport(mcpInfo), messages: mcpInfo.messages } : null,
-    issues: [...flow.issues],
+    // the engine flow is done with: its issue list becomes the report's (no copy)
+    issues: flow.issues,
   };
   if (flow.vlan) r.vlan = flow.vlan;
   if (flow.tunnelId >= 0) r.tunnelId = flow.tunnelId;
