@@ -48,7 +48,8 @@ describe('hostile captures', () => {
           JSON.stringify(report);
         },
       ),
-      { numRuns: 120 },
+      // HNDL_FUZZ_RUNS=3000 npx vitest run test/engine/hostile.test.ts for a longer run (3000 pass)
+      { numRuns: Number(process.env['HNDL_FUZZ_RUNS'] ?? 120) },
     );
   });
 
