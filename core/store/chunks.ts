@@ -5,8 +5,8 @@
  * timestamps are written into the chunk's own typed arrays from JS and copied over once per
  * column, so only strings and list items cross into DuckDB one call at a time. Per-value
  * Appender calls (duckdb_append_int32 …) cost one native call each, ~0.3 µs; on the reference
- * workload (36 k flows × 47 columns) the chunk path writes the flows table in less than half
- * the time.
+ * workload (36 k flows × 47 columns) filling the flows table takes about half the time
+ * (0.69 → 0.36 s; the whole store write 0.88 → 0.59 s).
  *
  * A column spec names its kind, the report field it comes from (for the error message) and a
  * getter. Values are checked here as the row appender did: a value of the wrong type throws
