@@ -9,14 +9,17 @@
 import type { KexClass } from '../../core/tls/types.js';
 import type { RiskLevel } from '../../core/report/model.js';
 import type { ScanListItem } from '../../core/store/types.js';
-import type { CategoryHeatmap, HeatCell, TimeHeatmap } from '../../core/store/dashboard-types.js';
+import type {
+  CategoryHeatmap, CompareResult, CompareSide, FindingRow as Finding, HeatCell, McpInventoryView as McpInventory, Overview, TimeHeatmap,
+} from '../../core/store/dashboard-types.js';
 import type { JobEvent } from '../../server/upload-jobs.js';
 
-export type { CategoryHeatmap, HeatCell, JobEvent, KexClass, RiskLevel, ScanListItem, TimeHeatmap };
+export type {
+  CategoryHeatmap, CompareResult, CompareSide, Finding, HeatCell, JobEvent, KexClass, McpInventory, Overview, RiskLevel, ScanListItem, TimeHeatmap,
+};
 export const KEX_CLASSES: KexClass[] = ['plaintext', 'classical', 'unknown', 'hybrid', 'pq'];
 export const RISK_LEVELS: RiskLevel[] = ['critical', 'high', 'medium', 'low', 'none'];
 export const NOT_ASSESSED = 'not assessed';
-
 
 export interface Evidence {
   detector?: string;
@@ -112,68 +115,12 @@ export interface FlowQuery extends FlowFilters {
   order: 'asc' | 'desc';
 }
 
-export interface Finding {
-  ruleId: string;
-  level: RiskLevel | null;
-  message: string;
-  server: string | null;
-  client: string | null;
-  flowIds: number[];
-  recommendation: string | null;
-}
-
-export interface Overview {
-  scan: { id: string; startedAt: string | null; finishedAt: string | null; durationMs: number | null; packets: number; inputs: number };
-  flows: number;
-  bytes: number;
-  servers: number;
-  clients: number;
-  classes: { class: KexClass; flows: number; bytes: number; flowShare: number; byteShare: number; offered: number }[];
-  bytesAtRisk: number;
-  flowsAtRisk: number;
-  bytesUnknown: number;
-  bytesHighRisk: number;
-  offeredHybridNegotiatedClassical: number;
-  mcpFlows: number;
-  mcpPlaintextFlows: number;
-  risk: { assessed: number; notAssessed: number; levels: { level: RiskLevel; flows: number; bytes: number }[] };
-  topFindings: { ruleId: string; level: RiskLevel | null; findings: number; flows: number; message: string | null; recommendation: string | null; servers: string[] }[];
-  topServers: { server: string; flows: number; bytes: number; bytesAtRisk: number; worstClass: KexClass; maxScore: number | null; level: RiskLevel | null }[];
-}
-
-
-
-
-export interface McpInventory {
-  servers: { server: string; names: string[]; versions: string[]; transports: string[]; protocolVersions: string[]; flows: number; bytes: number; clients: number; worstClass: KexClass; status: 'registered' | 'shadow' | 'unknown' }[];
-  clients: { client: string; names: string[]; versions: string[]; flows: number; servers: number; worstClass: KexClass }[];
-  tools: { server: string; tool: string; calls: number; flows: number; clients: number; worstClass: KexClass }[];
-}
-
 export interface FlowDetail {
   flow: Flow;
   serverLabel: string;
   findings: Finding[];
   names: { groups: Record<string, string>; cipherSuite: string | null; signatureAlgorithms: Record<string, string> };
 }
-
-export interface CompareSide {
-  flows: number;
-  pqFlows: number;
-  worstClass: KexClass;
-}
-
-export interface CompareResult {
-  a: string;
-  b: string;
-  flows: { a: number; b: number };
-  pqShare: { a: number; b: number; delta: number };
-  pqAdoptionUp: boolean;
-  classes: { class: KexClass; a: number; b: number; bytesA: number; bytesB: number }[];
-  serverChanges: { servers: number; improved: number; regressed: number; new: number; gone: number };
-  servers: { server: string; change: 'improved' | 'regressed' | 'same' | 'new' | 'gone'; a: CompareSide | null; b: CompareSide | null }[];
-}
-
 
 export interface UploadJob {
   id: string;
