@@ -7,7 +7,7 @@
  */
 // response shapes are the server's own types (type-only imports: nothing of the server is bundled)
 import type { KexClass } from '../../core/tls/types.js';
-import type { RiskLevel } from '../../core/report/model.js';
+import type { KexReport, RiskLevel, TlsReport } from '../../core/report/model.js';
 import type { ScanListItem } from '../../core/store/types.js';
 import type {
   CategoryHeatmap, CompareResult, CompareSide, FindingRow as Finding, HeatCell, McpInventoryView as McpInventory, Overview, TimeHeatmap,
@@ -66,22 +66,8 @@ export interface Flow {
   packets: { clientToServer: number; serverToClient: number };
   bytes: { clientToServer: number; serverToClient: number };
   endReason: string | null;
-  tls: {
-    sni: string | null;
-    version: string | null;
-    offeredGroups: number[];
-    keyShareGroups: number[];
-    selectedGroup: number | null;
-    helloRetryRequest: boolean;
-    cipherSuite: number | null;
-    alpn?: string[];
-    ja4?: string | null;
-    signatureAlgorithms?: number[];
-    ech?: boolean;
-    certificate?: { signatureAlgorithm: string | null; publicKeyAlgorithm: string | null; publicKeyBits: number | null } | null;
-    shareValidation?: string | null;
-  } | null;
-  kex: { offered: KexClass; negotiated: KexClass; group: string | null; reason?: string | null; mechanism?: string | null; resumedFromFlow?: number };
+  tls: TlsReport | null;
+  kex: KexReport;
   mcp: McpInfo | null;
   sensitivity?: { category: string; lifetimeYears: number; confidence?: string; evidence?: Evidence[] };
   risk?: { score: number; level: RiskLevel; reasons?: string[]; exposure?: number };
