@@ -53,7 +53,7 @@ function bigPcap(records: number): Buffer {
 
 async function upload(url: string, name: string, bytes: Buffer): Promise<number> {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), name);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const res = await fetch(`${url}/api/uploads`, { method: 'POST', body: form });
   await res.arrayBuffer();
   return res.status;
@@ -80,21 +80,8 @@ describe('hndl-scan serve', () => {
     const db = join(tmp, 's.duckdb');
     const scan = spawnSync(process.execPath, [CLI, join(ROOT, 'samples/mixed.pcapng'), '--db', db, '--fail-on', 'none', '--format', 'json', '--out', join(tmp, 'r.json')]);
     expect(scan.status).toBe(0);
-    const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const { url, stop } = await startServe(['--db', db]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let err = '';
-        const timer = setTimeout(() => reject(new Error(`no URL announced: ${err}`)), 20_000);
-        child.stderr.on('data', (d: Buffer) => {
-          err += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${String(code)}: ${err}`)));
-      });
       const scans = (await (await fetch(`${url}/api/scans`)).json()) as { scans: { flows: number }[] };
       expect(scans.scans.length).toBe(1);
       expect(scans.scans[0]?.flows).toBe(10);
@@ -103,7 +90,7 @@ describe('hndl-scan serve', () => {
       expect(page.headers.get('x-content-type-options')).toBe('nosniff');
       expect(await page.text()).toContain('hndl-scan');
     } finally {
-      child.kill('SIGTERM');
+      stop();
     }
   });
 

@@ -20,6 +20,30 @@ export function findFlow(flows: FlowReport[], transport: string, a: string, b: s
   return null;
 }
 
+/** a conversation row of the tshark truth files (samples/truth, samples/quic-ssh/truth) */
+export interface TruthConv {
+  transport: string;
+  client: string;
+  server: string;
+  packets_c2s: number;
+  packets_s2c: number;
+  bytes_c2s: number;
+  bytes_s2c: number;
+}
+
+/** a TLS handshake row of the tshark truth files */
+export interface TruthTlsFlow {
+  client: string;
+  server: string;
+  sni: string | null;
+  version: string | null;
+  offered_groups: number[];
+  key_share_groups: number[];
+  selected_group: number | null;
+  hrr: boolean;
+  cipher_suite: number | null;
+}
+
 export function hex(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
 }

@@ -10,29 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { FlowReport } from '../../core/report/model.js';
 import { findFlow } from './helpers.js';
+import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
 const DIR = new URL('../../samples/quic-ssh/', import.meta.url).pathname;
 
-interface Conv {
-  transport: string;
-  client: string;
-  server: string;
-  packets_c2s: number;
-  packets_s2c: number;
-  bytes_c2s: number;
-  bytes_s2c: number;
-}
-interface TlsFlow {
-  client: string;
-  server: string;
-  sni: string | null;
-  version: string | null;
-  offered_groups: number[];
-  key_share_groups: number[];
+type Conv = TruthConv;
+interface TlsFlow extends TruthTlsFlow {
   key_share_lengths: number[];
-  selected_group: number | null;
-  hrr: boolean;
-  cipher_suite: number | null;
   // QUIC only
   quic_version?: number;
   alpn?: string[];

@@ -8,29 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import { findFlow } from './helpers.js';
+import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
 const DIR = new URL('../../samples/', import.meta.url).pathname;
 
-interface Conv {
-  transport: string;
-  client: string;
-  server: string;
-  packets_c2s: number;
-  packets_s2c: number;
-  bytes_c2s: number;
-  bytes_s2c: number;
-}
-interface TlsFlow {
-  client: string;
-  server: string;
-  sni: string | null;
-  version: string | null;
-  offered_groups: number[];
-  key_share_groups: number[];
-  selected_group: number | null;
-  hrr: boolean;
-  cipher_suite: number | null;
-}
+type Conv = TruthConv;
+type TlsFlow = TruthTlsFlow;
 interface Truth {
   packets: number;
   conversations: Conv[];

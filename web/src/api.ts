@@ -7,7 +7,7 @@
  */
 // response shapes are the server's own types (type-only imports: nothing of the server is bundled)
 import type { KexClass } from '../../core/tls/types.js';
-import type { KexReport, RiskLevel, TlsReport } from '../../core/report/model.js';
+import type { FlowReport, RiskLevel } from '../../core/report/model.js';
 import type { ScanListItem } from '../../core/store/types.js';
 import type {
   CategoryHeatmap, CompareResult, CompareSide, FindingRow as Finding, HeatCell, McpInventoryView as McpInventory, Overview, TimeHeatmap,
@@ -55,23 +55,13 @@ export interface McpInfo {
   [k: string]: unknown;
 }
 
-export interface Flow {
-  id: number;
+/** a flow as the API returns it: the report's fields, with sensitivity, risk and MCP typed for the UI */
+export interface Flow
+  extends Pick<FlowReport, 'id' | 'client' | 'server' | 'app' | 'firstSeen' | 'lastSeen' | 'packets' | 'bytes' | 'endReason' | 'tls' | 'kex' | 'issues'> {
   transport: string;
-  client: { ip: string; port: number };
-  server: { ip: string; port: number };
-  app: string;
-  firstSeen: string;
-  lastSeen: string;
-  packets: { clientToServer: number; serverToClient: number };
-  bytes: { clientToServer: number; serverToClient: number };
-  endReason: string | null;
-  tls: TlsReport | null;
-  kex: KexReport;
   mcp: McpInfo | null;
   sensitivity?: { category: string; lifetimeYears: number; confidence?: string; evidence?: Evidence[] };
   risk?: { score: number; level: RiskLevel; reasons?: string[]; exposure?: number };
-  issues: string[];
 }
 
 export interface FlowPage {
