@@ -3,9 +3,9 @@
  * protocol (tls/classify.ts, ssh/kex.ts) as pure functions; this file only routes and shapes.
  */
 import type { Flow } from '../flow/types.js';
-import type { KexClass, TlsInfo } from '../tls/types.js';
+import type { KexClass, KeyShareEntry, TlsInfo } from '../tls/types.js';
 import { KEX_CLASSES, KEX_INDEX } from '../tls/types.js';
-import { classifyTls, resumptionKeys } from '../tls/classify.js';
+import { classifyTlsKex, resumptionKeys } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
@@ -39,20 +39,85 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function internNumbers(xs: number[]): number[] {
-  if (xs.length === 0) return EMPTY_NUMBERS;
-  // FNV-1a over the items (16-bit codepoints mostly): no key string per list
-  let h = 0x811c9dc5 ^ xs.length;
-  for (const x of xs) h = Math.imul(h ^ (x | 0), 0x01000193);
+/** a list's items without GREASE values equal `l` */
+function sameNonGrease(l: readonly number[], xs: readonly number[]): boolean {
+  let j = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] ?? 0;
+    if (isGrease(x)) continue;
+    if (j >= l.length || l[j] !== x) return false;
+    j++;
+  }
+  return j === l.length;
+}
+
+function sameShareGroups(l: readonly number[], shares: readonly KeyShareEntry[]): boolean {
+  let j = 0;
+  for (let i = 0; i < shares.length; i++) {
+    const g = shares[i]?.group ?? 0;
+    if (isGrease(g)) continue;
+    if (j >= l.length || l[j] !== g) return false;
+    j++;
+  }
+  return j === l.length;
+}
+
+/** FNV-1a step over one item (16-bit codepoints mostly) */
+function fnv(h: number, x: number): number {
+  return Math.imul(h ^ (x | 0), 0x01000193);
+}
+
+const FNV_START = 0x811c9dc5;
+
+/** the interned list in bucket `h` that `same` accepts, or the one `make` builds (interned while there is room) */
+function internBy(h: number, same: (l: readonly number[]) => boolean, make: () => number[]): number[] {
   const bucket = NUMBER_BUCKETS.get(h);
   if (bucket !== undefined) {
-    for (const l of bucket) if (sameNumbers(l, xs)) return l;
+    for (const l of bucket) if (same(l)) return l;
   }
+  const xs = make();
+  if (xs.length === 0) return EMPTY_NUMBERS;
   if (numberListCount >= INTERN_MAX) return xs;
   numberListCount++;
   if (bucket === undefined) NUMBER_BUCKETS.set(h, [xs]);
   else bucket.push(xs);
   return xs;
+}
+
+/** `xs` as it is, shared with every equal list */
+function internNumbers(xs: number[]): number[] {
+  if (xs.length === 0) return EMPTY_NUMBERS;
+  let h = FNV_START;
+  for (let i = 0; i < xs.length; i++) h = fnv(h, xs[i] ?? 0);
+  return internBy(h ^ xs.length, (l) => sameNumbers(l, xs), () => xs);
+}
+
+/** `xs` without GREASE values, shared with every equal list (no copy when one is interned) */
+function internNoGrease(xs: readonly number[]): number[] {
+  let h = FNV_START;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] ?? 0;
+    if (isGrease(x)) continue;
+    h = fnv(h, x);
+    n++;
+  }
+  if (n === 0) return EMPTY_NUMBERS;
+  return internBy(h ^ n, (l) => sameNonGrease(l, xs), () => xs.filter((x) => !isGrease(x)));
+}
+
+/** the non-GREASE groups of the client's key shares, interned like internNoGrease */
+function internShareGroups(shares: readonly KeyShareEntry[]): number[] {
+  let h = FNV_START;
+  let n = 0;
+  for (let i = 0; i < shares.length; i++) {
+    const g = shares[i]?.group ?? 0;
+    if (isGrease(g)) continue;
+    h = fnv(h, g);
+    n++;
+  }
+  if (n === 0) return EMPTY_NUMBERS;
+  return internBy(h ^ n, (l) => sameShareGroups(l, shares), () => shares.map((e) => e.group).filter((g) => !isGrease(g)));
 }
 
 function internStrings(xs: string[]): string[] {
@@ -67,19 +132,18 @@ function tlsReport(flow: Flow, t: TlsInfo, shareValidation: string | null): TlsR
   const ch = t.clientHello;
   const sh = t.serverHello;
   const version = sh ? versionName(sh.selectedVersion || sh.legacyVersion) : null;
-  const noGrease = (xs: number[]): number[] => internNumbers(xs.some(isGrease) ? xs.filter((x) => !isGrease(x)) : xs);
   return {
     version,
     sni: ch?.sni ?? null,
-    offeredGroups: ch ? noGrease(ch.supportedGroups) : EMPTY_NUMBERS,
-    keyShareGroups: ch ? noGrease(ch.keyShares.map((k) => k.group)) : EMPTY_NUMBERS,
+    offeredGroups: ch ? internNoGrease(ch.supportedGroups) : EMPTY_NUMBERS,
+    keyShareGroups: ch ? internShareGroups(ch.keyShares) : EMPTY_NUMBERS,
     selectedGroup:
       sh && sh.keyShareGroup >= 0 ? sh.keyShareGroup : t.serverKeyExchange && t.serverKeyExchange.namedCurve >= 0 ? t.serverKeyExchange.namedCurve : null,
     helloRetryRequest: t.helloRetryRequest !== null,
     cipherSuite: sh ? sh.cipherSuite : null,
     alpn: internStrings(ch?.alpn ?? []),
     ja4: ch ? ja4(ch, flow.app === 'quic' ? 'quic' : 'tcp') : null,
-    signatureAlgorithms: internNumbers(ch?.signatureAlgorithms ?? []),
+    signatureAlgorithms: ch ? internNumbers(ch.signatureAlgorithms) : EMPTY_NUMBERS,
     ech: ch?.ech ?? false,
     certificate: t.certificate
       ? {
@@ -106,7 +170,7 @@ export interface TlsPart {
 export function tlsPartOf(flow: Flow): TlsPart | null {
   const t = flow.tls;
   if (!t) return null;
-  const c = classifyTls(t);
+  const c = classifyTlsKex(t);
   const kex: KexReport = { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism };
   const tls = tlsReport(flow, t, c.shareValidation);
   // only what linking needs: offers of resumed flows, provides of TLS ≤ 1.2 full handshakes

@@ -5,7 +5,7 @@
  * the session id / ticket (tls.sessionKeys), never the values. Pure over FlowReport[], so the
  * serial scan and the merge of parallel scans link the same way.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FlowReport } from './model.js';
 
 /** remembered sessions at most (the table is per scan) */
@@ -13,7 +13,7 @@ export const MAX_SESSIONS = 200_000;
 
 /** digest of a session key ('sid:…' / 'tkt:…'), 16 hex digits */
 export function sessionKeyDigest(k: string): string {
-  return createHash('sha256').update(k).digest('hex').slice(0, 16);
+  return hash('sha256', k, 'hex').slice(0, 16);
 }
 
 export interface SessionKeys {

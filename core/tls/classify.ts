@@ -11,7 +11,7 @@ import { alertName, cipherSuiteName, isTls13Version, suiteKex, versionName } fro
 export type HandshakeState = 'negotiated' | 'resumed' | 'failed' | 'incomplete' | 'server_only' | 'none';
 export type Resumption = 'tls13-psk_dhe_ke' | 'tls13-psk_ke' | 'tls12-abbreviated';
 
-export interface TlsClassification {
+export interface TlsKexVerdict {
   /** strongest class among the first ClientHello's supported_groups and key_share groups */
   offered: KexClass;
   /** strongest class among the key_share groups only; null when the client sent no key share */
@@ -29,15 +29,19 @@ export interface TlsClassification {
   handshake: HandshakeState;
   resumption: Resumption | null;
   version: string | null;
-  tls13Offered: boolean;
   helloRetryRequest: boolean;
-  hrrGroup: string | null;
   /** hybrid/pq shares: 'ok' | 'length-mismatch' | 'mlkem-key-invalid'; null when there were none */
   shareValidation: string | null;
+  cipherSuite: string | null;
+}
+
+/** The verdict with the client's offer by name (what tests and the explain view read). */
+export interface TlsClassification extends TlsKexVerdict {
+  tls13Offered: boolean;
+  hrrGroup: string | null;
   /** non-GREASE names, client order */
   offeredGroups: string[];
   keyShareGroups: string[];
-  cipherSuite: string | null;
 }
 
 export interface ClassifyHints {
@@ -61,19 +65,22 @@ function worse(a: string | null, b: string | null): string | null {
   return rank(b) > rank(a) ? b : a;
 }
 
-function offeredClasses(ch: ClientHello, bad: Set<number>): { offered: KexClass; keyShare: KexClass | null } {
+/** groups whose client share failed validation (null: none, the usual case) */
+type BadGroups = Set<number> | null;
+
+function offeredClasses(ch: ClientHello, bad: BadGroups): { offered: KexClass; keyShare: KexClass | null } {
   let offered: KexClass = 'unknown';
   let keyShare: KexClass | null = null;
   let sawGroup = false;
   for (const g of ch.supportedGroups) {
     if (isGrease(g)) continue;
     sawGroup = true;
-    if (!bad.has(g)) offered = strongerClass(offered, groupClass(g));
+    if (bad === null || !bad.has(g)) offered = strongerClass(offered, groupClass(g));
   }
   for (const e of ch.keyShares) {
     if (isGrease(e.group)) continue;
     sawGroup = true;
-    const cls = bad.has(e.group) ? 'unknown' : groupClass(e.group, e.length);
+    const cls = bad !== null && bad.has(e.group) ? 'unknown' : groupClass(e.group, e.length);
     offered = strongerClass(offered, cls);
     keyShare = strongerClass(keyShare ?? 'unknown', cls);
   }
@@ -82,8 +89,41 @@ function offeredClasses(ch: ClientHello, bad: Set<number>): { offered: KexClass;
   return { offered, keyShare };
 }
 
+/** share validation over the client shares of one ClientHello, into `out`; returns the bad groups */
+function validateShares(ch: ClientHello | null, out: TlsKexVerdict, bad: BadGroups): BadGroups {
+  if (ch === null) return bad;
+  for (const e of ch.keyShares) {
+    const v = clientShareVerdict(e);
+    if (v === null) continue;
+    if (v !== 'ok') (bad ??= new Set<number>()).add(e.group);
+    out.shareValidation = worse(out.shareValidation, v);
+  }
+  return bad;
+}
+
+/**
+ * The handshake's classification with the client's offer by name: classifyTlsKex plus
+ * offeredGroups / keyShareGroups (non-GREASE names, client order), tls13Offered and hrrGroup.
+ */
 export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClassification {
-  const out: TlsClassification = {
+  const v = classifyTlsKex(tls, hints);
+  const ch = tls?.clientHello ?? null;
+  const hrr = tls?.helloRetryRequest ?? null;
+  return {
+    ...v,
+    tls13Offered: ch !== null && ch.supportedVersions.includes(0x0304),
+    hrrGroup: hrr !== null && hrr.keyShareGroup >= 0 ? groupName(hrr.keyShareGroup) : null,
+    offeredGroups: ch !== null ? ch.supportedGroups.filter((g) => !isGrease(g)).map(groupName) : [],
+    keyShareGroups: ch !== null ? ch.keyShares.filter((e) => !isGrease(e.group)).map((e) => groupName(e.group)) : [],
+  };
+}
+
+/**
+ * Key-exchange verdict of one handshake: what the client offered, what was negotiated, why
+ * unknown. Pure; builds no per-group name lists (the scan calls it once per TLS flow).
+ */
+export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsKexVerdict {
+  const out: TlsKexVerdict = {
     offered: 'unknown',
     offeredKeyShare: null,
     negotiated: 'unknown',
@@ -95,12 +135,8 @@ export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClas
     handshake: 'none',
     resumption: null,
     version: null,
-    tls13Offered: false,
     helloRetryRequest: false,
-    hrrGroup: null,
     shareValidation: null,
-    offeredGroups: [],
-    keyShareGroups: [],
     cipherSuite: null,
   };
   if (tls === null) return out;
@@ -109,27 +145,13 @@ export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClas
   const hrr = tls.helloRetryRequest;
 
   // share validation over every client share (both ClientHellos)
-  const bad = new Set<number>();
-  for (const c of [ch, tls.clientHello2]) {
-    if (c === null) continue;
-    for (const e of c.keyShares) {
-      const v = clientShareVerdict(e);
-      if (v !== null && v !== 'ok') bad.add(e.group);
-      out.shareValidation = worse(out.shareValidation, v);
-    }
-  }
+  const bad = validateShares(tls.clientHello2, out, validateShares(ch, out, null));
   if (ch !== null) {
     const o = offeredClasses(ch, bad);
     out.offered = o.offered;
     out.offeredKeyShare = o.keyShare;
-    out.offeredGroups = ch.supportedGroups.filter((g) => !isGrease(g)).map(groupName);
-    out.keyShareGroups = ch.keyShares.filter((e) => !isGrease(e.group)).map((e) => groupName(e.group));
-    out.tls13Offered = ch.supportedVersions.includes(0x0304);
   }
-  if (hrr !== null) {
-    out.helloRetryRequest = true;
-    out.hrrGroup = hrr.keyShareGroup >= 0 ? groupName(hrr.keyShareGroup) : null;
-  }
+  if (hrr !== null) out.helloRetryRequest = true;
 
   if (sh === null) {
     out.reason = null;
@@ -178,7 +200,7 @@ export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClas
         out.negotiated = 'unknown';
         out.reason = 'unknown-group';
         out.detail = `server share of ${sh.keyShareLength} bytes does not match ${g.name} (${g.serverShareLen})`;
-      } else if (bad.has(sh.keyShareGroup)) {
+      } else if (bad !== null && bad.has(sh.keyShareGroup)) {
         out.negotiated = 'unknown';
         out.reason = 'unknown-group';
         out.detail = `client share for ${g?.name ?? out.group} failed validation (${out.shareValidation ?? ''})`;
@@ -260,14 +282,14 @@ export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClas
   return out;
 }
 
-function setRsa(out: TlsClassification): TlsClassification {
+function setRsa(out: TlsKexVerdict): TlsKexVerdict {
   out.negotiated = 'classical';
   out.group = 'rsa';
   out.mechanism = 'RSA key transport';
   return out;
 }
 
-function setResumed(out: TlsClassification, hints: ClassifyHints | undefined): TlsClassification {
+function setResumed(out: TlsKexVerdict, hints: ClassifyHints | undefined): TlsKexVerdict {
   out.handshake = 'resumed';
   out.mechanism = RESUMED_MECH;
   out.reason = 'resumed';

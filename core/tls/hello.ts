@@ -51,6 +51,14 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 const MAX_SNI = 255; // RFC 1035 §2.3.4 name length; longer names are truncated for display
 
+/** shared empty session id (records are read-only once decoded; no allocation per hello) */
+const NO_SESSION_ID = new Uint8Array(0);
+
+/** a copy of `v` (the input may be a reused capture buffer); the shared empty array when empty */
+function copyOrEmpty(v: Uint8Array): Uint8Array {
+  return v.length === 0 ? NO_SESSION_ID : copyBytes(v);
+}
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -73,9 +81,10 @@ export function parseHandshakeMessages(data: Uint8Array, onMessage: (type: numbe
   return pos;
 }
 
-/** adds warning `w` once, at most 16 */
-function warnOnce(warnings: string[], w: string): void {
-  if (!warnings.includes(w) && warnings.length < 16) warnings.push(w);
+/** adds warning `w` to the record once, at most 16 (the list exists only once there is one) */
+function warn(rec: { warnings?: string[] }, w: string): void {
+  const list = (rec.warnings ??= []);
+  if (!list.includes(w) && list.length < 16) list.push(w);
 }
 
 function u16list(r: Reader, out: number[]): void {
@@ -140,7 +149,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   const r = new Reader(body);
   const legacyVersion = r.u16();
   const random = copyBytes(r.bytes(32));
-  const sessionId = copyBytes(r.bytes(r.u8()));
+  const sessionId = copyOrEmpty(r.bytes(r.u8()));
   if (!r.ok) return { ok: false, error: 'tls.client_hello_truncated' };
   if (sessionId.length > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
   const cs = r.vec(2);
@@ -156,8 +165,6 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   if (r.remaining === 0) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
-  const warnings: string[] = [];
-  const warn = (w: string): void => warnOnce(warnings, w);
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
   // real hellos carry a few dozen extensions: a scan of the list beats a Set per hello; a
@@ -168,7 +175,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
     const data = exts.vec(2);
     if (!exts.ok) return { ok: false, error: 'tls.client_hello_bad_extension' };
     if (seen === null && ch.extensionTypes.length >= 64) seen = new Set(ch.extensionTypes);
-    if (seen !== null ? seen.has(type) : ch.extensionTypes.includes(type)) warn('tls.duplicate_extension');
+    if (seen !== null ? seen.has(type) : ch.extensionTypes.includes(type)) warn(ch, 'tls.duplicate_extension');
     seen?.add(type);
     ch.extensionTypes.push(type);
     switch (type) {
@@ -181,23 +188,23 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
             ch.sni = latin1.decode(name.subarray(0, MAX_SNI));
           }
         }
-        if (!list.ok) warn('tls.ext_server_name_malformed');
+        if (!list.ok) warn(ch, 'tls.ext_server_name_malformed');
         break;
       }
       case EXT.supportedGroups: {
         const l = data.vec(2);
         u16list(l, ch.supportedGroups);
-        if (!l.ok) warn('tls.ext_supported_groups_malformed');
+        if (!l.ok) warn(ch, 'tls.ext_supported_groups_malformed');
         break;
       }
       case EXT.signatureAlgorithms: {
         const l = data.vec(2);
         u16list(l, ch.signatureAlgorithms);
-        if (!l.ok) warn('tls.ext_signature_algorithms_malformed');
+        if (!l.ok) warn(ch, 'tls.ext_signature_algorithms_malformed');
         break;
       }
       case EXT.alpn:
-        if (!parseAlpn(data, ch.alpn)) warn('tls.ext_alpn_malformed');
+        if (!parseAlpn(data, ch.alpn)) warn(ch, 'tls.ext_alpn_malformed');
         break;
       case EXT.sessionTicket:
         ch.sessionTicketLength = data.remaining;
@@ -205,11 +212,11 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
         break;
       case EXT.keyShare:
         sawKeyShare = true;
-        if (!parseClientKeyShares(data, ch.keyShares)) warn('tls.ext_key_share_malformed');
+        if (!parseClientKeyShares(data, ch.keyShares)) warn(ch, 'tls.ext_key_share_malformed');
         break;
       case EXT.keyShareDraft: {
         draftShares = [];
-        if (!parseClientKeyShares(data, draftShares)) warn('tls.ext_key_share_malformed');
+        if (!parseClientKeyShares(data, draftShares)) warn(ch, 'tls.ext_key_share_malformed');
         break;
       }
       case EXT.preSharedKey:
@@ -221,13 +228,13 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
       case EXT.supportedVersions: {
         const l = data.vec(1);
         u16list(l, ch.supportedVersions);
-        if (!l.ok) warn('tls.ext_supported_versions_malformed');
+        if (!l.ok) warn(ch, 'tls.ext_supported_versions_malformed');
         break;
       }
       case EXT.pskKeyExchangeModes: {
         const l = data.vec(1);
         while (l.remaining > 0) ch.pskKeyExchangeModes.push(l.u8());
-        if (!l.ok) warn('tls.ext_psk_modes_malformed');
+        if (!l.ok) warn(ch, 'tls.ext_psk_modes_malformed');
         break;
       }
       case EXT.encryptedClientHello:
@@ -239,8 +246,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   }
   // drafts < 23 used extension 40 for key_share (draft-ietf-tls-tls13-22 §4.2.8)
   if (!sawKeyShare && draftShares !== null) ch.keyShares = draftShares;
-  if (exts.pos !== exts.end || r.remaining !== 0) warn('tls.client_hello_trailing_bytes');
-  if (warnings.length > 0) ch.warnings = warnings;
+  if (exts.pos !== exts.end || r.remaining !== 0) warn(ch, 'tls.client_hello_trailing_bytes');
   return { ok: true, value: ch };
 }
 
@@ -248,7 +254,7 @@ function emptyServerHello(legacyVersion: number, random: Uint8Array): ServerHell
   return {
     legacyVersion,
     random,
-    sessionId: new Uint8Array(0),
+    sessionId: NO_SESSION_ID,
     cipherSuite: -1,
     compressionMethod: 0,
     extensionTypes: [],
@@ -274,7 +280,7 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
   if (!draftFormat) {
     const sid = r.bytes(r.u8());
     if (sid.length > 32) return { ok: false, error: 'tls.server_hello_bad_session_id' };
-    sh.sessionId = copyBytes(sid);
+    sh.sessionId = copyOrEmpty(sid);
   }
   sh.cipherSuite = r.u16();
   if (!draftFormat) sh.compressionMethod = r.u8();
@@ -282,8 +288,6 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
   if (r.remaining === 0) return { ok: true, value: sh };
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.server_hello_bad_extensions_length' };
-  const warnings: string[] = [];
-  const warn = (w: string): void => warnOnce(warnings, w);
   while (exts.remaining > 0) {
     const type = exts.u16();
     const data = exts.vec(2);
@@ -292,7 +296,7 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
     switch (type) {
       case EXT.supportedVersions:
         sh.selectedVersion = data.u16();
-        if (!data.ok) warn('tls.ext_supported_versions_malformed');
+        if (!data.ok) warn(sh, 'tls.ext_supported_versions_malformed');
         break;
       case EXT.keyShare:
       case EXT.keyShareDraft:
@@ -303,14 +307,14 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
         } else if (!sh.isHelloRetryRequest) {
           data.ok = false; // a ServerHello key_share must carry key_exchange
         }
-        if (!data.ok) warn('tls.ext_key_share_malformed');
+        if (!data.ok) warn(sh, 'tls.ext_key_share_malformed');
         break;
       case EXT.preSharedKey:
         sh.pskSelected = true;
         break;
       case EXT.alpn: {
         const l: string[] = [];
-        if (!parseAlpn(data, l)) warn('tls.ext_alpn_malformed');
+        if (!parseAlpn(data, l)) warn(sh, 'tls.ext_alpn_malformed');
         sh.alpn = l[0] ?? null;
         break;
       }
@@ -318,7 +322,6 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
         break;
     }
   }
-  if (warnings.length > 0) sh.warnings = warnings;
   return { ok: true, value: sh };
 }
 
@@ -349,7 +352,7 @@ export function decodeSslv2ClientHello(msg: Uint8Array): Result<ClientHello> {
     return { ok: false, error: 'tls.sslv2_client_hello_malformed' };
   }
   const specs = r.bytes(specLen);
-  const sessionId = copyBytes(r.bytes(sidLen));
+  const sessionId = copyOrEmpty(r.bytes(sidLen));
   const challenge = r.bytes(challengeLen);
   if (!r.ok) return { ok: false, error: 'tls.sslv2_client_hello_truncated' };
   const cipherSuites: number[] = [];
