@@ -11,6 +11,7 @@ import { copyBytes } from '../util/bytes.js';
 import type { ClientHello, KeyShareEntry, ServerHello } from './types.js';
 import { Reader, toHex } from './reader.js';
 import { checkClientShare } from './mlkem.js';
+import { groupInfo } from './groups.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -87,35 +88,6 @@ function warn(rec: { warnings?: string[] }, w: string): void {
   if (!list.includes(w) && list.length < 16) list.push(w);
 }
 
-function u16list(r: Reader, out: number[]): void {
-  while (r.remaining >= 2) out.push(r.u16());
-  if (r.remaining !== 0) r.ok = false;
-}
-
-function parseClientKeyShares(data: Reader, out: KeyShareEntry[]): boolean {
-  const r = data.vec(2);
-  while (r.ok && r.remaining > 0) {
-    const group = r.u16();
-    const share = r.bytes(r.u16());
-    if (!r.ok) break;
-    const e: KeyShareEntry = { group, length: share.length };
-    const v = checkClientShare(group, share);
-    if (v !== null) e.mlkemKeyValid = v;
-    out.push(e);
-  }
-  return r.ok && data.ok && data.remaining === 0;
-}
-
-function parseAlpn(data: Reader, out: string[]): boolean {
-  const r = data.vec(2);
-  while (r.ok && r.remaining > 0) {
-    const p = r.bytes(r.u8());
-    if (!r.ok) break;
-    out.push(utf8.decode(p));
-  }
-  return r.ok && data.ok;
-}
-
 type ClientHelloHead = Pick<ClientHello, 'legacyVersion' | 'recordVersion' | 'sslv2' | 'random' | 'sessionId' | 'cipherSuites' | 'compressionMethods'>;
 
 /** A ClientHello with the fixed fields of `head` and no extensions seen yet */
@@ -144,97 +116,167 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
   };
 }
 
-/** ClientHello (RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2) from its handshake body */
+/** big-endian u16 at b[p] (callers check bounds) */
+function be16(b: Uint8Array, p: number): number {
+  return ((b[p] ?? 0) << 8) | (b[p + 1] ?? 0);
+}
+
+/**
+ * Appends the u16 items of a vector with a `lenBytes` length prefix at b[p..end) to `out`.
+ * false when the prefix or the vector does not fit, or its length is odd (the whole items before
+ * that are kept). Bytes after the vector inside the extension are ignored.
+ */
+function u16vec(b: Uint8Array, p: number, end: number, lenBytes: 1 | 2, out: number[]): boolean {
+  if (p + lenBytes > end) return false;
+  const n = lenBytes === 1 ? (b[p] ?? 0) : be16(b, p);
+  p += lenBytes;
+  if (p + n > end) return false;
+  const stop = p + n - 1;
+  for (; p < stop; p += 2) out.push(be16(b, p));
+  return (n & 1) === 0;
+}
+
+/** server_name (RFC 6066 §3) list at b[p..end): the first host_name into ch.sni; false if malformed */
+function serverName(b: Uint8Array, p: number, end: number, ch: ClientHello): boolean {
+  if (p + 2 > end) return false;
+  const listEnd = p + 2 + be16(b, p);
+  if (listEnd > end) return false;
+  p += 2;
+  while (p < listEnd) {
+    if (p + 3 > listEnd) return false;
+    const nameType = b[p] ?? 0;
+    const len = be16(b, p + 1);
+    p += 3;
+    if (p + len > listEnd) return false;
+    if (nameType === 0 && ch.sni === null) ch.sni = latin1.decode(b.subarray(p, p + Math.min(len, MAX_SNI)));
+    p += len;
+  }
+  return true;
+}
+
+/** key_share client_shares (RFC 8446 §4.2.8) of the extension b[p..end) into `out`; false if malformed */
+function clientKeyShares(b: Uint8Array, p: number, end: number, out: KeyShareEntry[]): boolean {
+  if (p + 2 > end) return false;
+  const listEnd = p + 2 + be16(b, p);
+  if (listEnd > end) return false;
+  p += 2;
+  while (p < listEnd) {
+    if (p + 4 > listEnd) return false;
+    const group = be16(b, p);
+    const len = be16(b, p + 2);
+    p += 4;
+    if (p + len > listEnd) return false;
+    const e: KeyShareEntry = { group, length: len };
+    // only groups carrying an ML-KEM / Kyber key get a view and the FIPS 203 modulus check
+    if (groupInfo(group)?.mlkemK !== undefined) {
+      const v = checkClientShare(group, b.subarray(p, p + len));
+      if (v !== null) e.mlkemKeyValid = v;
+    }
+    out.push(e);
+    p += len;
+  }
+  return listEnd === end;
+}
+
+/** ALPN protocol_name_list (RFC 7301 §3.1) at b[p..end) into `out`; false if malformed */
+function alpnList(b: Uint8Array, p: number, end: number, out: string[]): boolean {
+  if (p + 2 > end) return false;
+  const listEnd = p + 2 + be16(b, p);
+  if (listEnd > end) return false;
+  p += 2;
+  while (p < listEnd) {
+    const len = b[p] ?? 0;
+    p += 1;
+    if (p + len > listEnd) return false;
+    out.push(utf8.decode(b.subarray(p, p + len)));
+    p += len;
+  }
+  return true;
+}
+
+/**
+ * ClientHello (RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2) from its handshake body. Walks the body
+ * with plain offsets (no cursor object or view per vector: this runs once per TLS flow); every
+ * length is checked against the vector that encloses it.
+ */
 export function decodeClientHello(body: Uint8Array, recordVersion: number): Result<ClientHello> {
-  const r = new Reader(body);
-  const legacyVersion = r.u16();
-  const random = copyBytes(r.bytes(32));
-  const sessionId = copyOrEmpty(r.bytes(r.u8()));
-  if (!r.ok) return { ok: false, error: 'tls.client_hello_truncated' };
-  if (sessionId.length > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
-  const cs = r.vec(2);
+  const b = body;
+  const end = b.length;
+  if (end < 35) return { ok: false, error: 'tls.client_hello_truncated' };
+  const legacyVersion = be16(b, 0);
+  const random = copyBytes(b.subarray(2, 34));
+  const sidLen = b[34] ?? 0;
+  let p = 35;
+  if (p + sidLen > end) return { ok: false, error: 'tls.client_hello_truncated' };
+  if (sidLen > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
+  const sessionId = sidLen === 0 ? NO_SESSION_ID : copyBytes(b.subarray(p, p + sidLen));
+  p += sidLen;
   const cipherSuites: number[] = [];
-  u16list(cs, cipherSuites);
-  if (!r.ok || !cs.ok) return { ok: false, error: 'tls.client_hello_bad_cipher_suites' };
-  const cm = r.vec(1);
+  if (!u16vec(b, p, end, 2, cipherSuites)) return { ok: false, error: 'tls.client_hello_bad_cipher_suites' };
+  p += 2 + be16(b, p);
   const compressionMethods: number[] = [];
-  while (cm.remaining > 0) compressionMethods.push(cm.u8());
-  if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_compression' };
+  if (p + 1 > end || p + 1 + (b[p] ?? 0) > end) return { ok: false, error: 'tls.client_hello_bad_compression' };
+  for (let i = p + 1, stop = p + 1 + (b[p] ?? 0); i < stop; i++) compressionMethods.push(b[i] ?? 0);
+  p += 1 + (b[p] ?? 0);
 
   const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, random, sessionId, cipherSuites, compressionMethods });
-  if (r.remaining === 0) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
-  const exts = r.vec(2);
-  if (!r.ok) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
+  if (p === end) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
+  if (p + 2 > end || p + 2 + be16(b, p) > end) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
+  const extsEnd = p + 2 + be16(b, p);
+  p += 2;
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
   // real hellos carry a few dozen extensions: a scan of the list beats a Set per hello; a
   // hostile one with thousands gets the Set (no quadratic scan)
   let seen: Set<number> | null = null;
-  while (exts.remaining > 0) {
-    const type = exts.u16();
-    const data = exts.vec(2);
-    if (!exts.ok) return { ok: false, error: 'tls.client_hello_bad_extension' };
+  while (p < extsEnd) {
+    if (p + 4 > extsEnd || p + 4 + be16(b, p + 2) > extsEnd) return { ok: false, error: 'tls.client_hello_bad_extension' };
+    const type = be16(b, p);
+    const d = p + 4;
+    const dEnd = d + be16(b, p + 2);
+    p = dEnd;
     if (seen === null && ch.extensionTypes.length >= 64) seen = new Set(ch.extensionTypes);
     if (seen !== null ? seen.has(type) : ch.extensionTypes.includes(type)) warn(ch, 'tls.duplicate_extension');
     seen?.add(type);
     ch.extensionTypes.push(type);
     switch (type) {
-      case EXT.serverName: {
-        const list = data.vec(2);
-        while (list.ok && list.remaining > 0) {
-          const nameType = list.u8();
-          const name = list.bytes(list.u16());
-          if (list.ok && nameType === 0 && ch.sni === null) {
-            ch.sni = latin1.decode(name.subarray(0, MAX_SNI));
-          }
-        }
-        if (!list.ok) warn(ch, 'tls.ext_server_name_malformed');
+      case EXT.serverName:
+        if (!serverName(b, d, dEnd, ch)) warn(ch, 'tls.ext_server_name_malformed');
         break;
-      }
-      case EXT.supportedGroups: {
-        const l = data.vec(2);
-        u16list(l, ch.supportedGroups);
-        if (!l.ok) warn(ch, 'tls.ext_supported_groups_malformed');
+      case EXT.supportedGroups:
+        if (!u16vec(b, d, dEnd, 2, ch.supportedGroups)) warn(ch, 'tls.ext_supported_groups_malformed');
         break;
-      }
-      case EXT.signatureAlgorithms: {
-        const l = data.vec(2);
-        u16list(l, ch.signatureAlgorithms);
-        if (!l.ok) warn(ch, 'tls.ext_signature_algorithms_malformed');
+      case EXT.signatureAlgorithms:
+        if (!u16vec(b, d, dEnd, 2, ch.signatureAlgorithms)) warn(ch, 'tls.ext_signature_algorithms_malformed');
         break;
-      }
       case EXT.alpn:
-        if (!parseAlpn(data, ch.alpn)) warn(ch, 'tls.ext_alpn_malformed');
+        if (!alpnList(b, d, dEnd, ch.alpn)) warn(ch, 'tls.ext_alpn_malformed');
         break;
       case EXT.sessionTicket:
-        ch.sessionTicketLength = data.remaining;
-        if (data.remaining > 0) ch.sessionTicketKey = toHex(data.bytes(Math.min(32, data.remaining)));
+        ch.sessionTicketLength = dEnd - d;
+        if (dEnd > d) ch.sessionTicketKey = toHex(b.subarray(d, Math.min(dEnd, d + 32)));
         break;
       case EXT.keyShare:
         sawKeyShare = true;
-        if (!parseClientKeyShares(data, ch.keyShares)) warn(ch, 'tls.ext_key_share_malformed');
+        if (!clientKeyShares(b, d, dEnd, ch.keyShares)) warn(ch, 'tls.ext_key_share_malformed');
         break;
-      case EXT.keyShareDraft: {
+      case EXT.keyShareDraft:
         draftShares = [];
-        if (!parseClientKeyShares(data, draftShares)) warn(ch, 'tls.ext_key_share_malformed');
+        if (!clientKeyShares(b, d, dEnd, draftShares)) warn(ch, 'tls.ext_key_share_malformed');
         break;
-      }
       case EXT.preSharedKey:
         ch.hasPreSharedKey = true;
         break;
       case EXT.earlyData:
         ch.hasEarlyData = true;
         break;
-      case EXT.supportedVersions: {
-        const l = data.vec(1);
-        u16list(l, ch.supportedVersions);
-        if (!l.ok) warn(ch, 'tls.ext_supported_versions_malformed');
+      case EXT.supportedVersions:
+        if (!u16vec(b, d, dEnd, 1, ch.supportedVersions)) warn(ch, 'tls.ext_supported_versions_malformed');
         break;
-      }
       case EXT.pskKeyExchangeModes: {
-        const l = data.vec(1);
-        while (l.remaining > 0) ch.pskKeyExchangeModes.push(l.u8());
-        if (!l.ok) warn(ch, 'tls.ext_psk_modes_malformed');
+        const n = dEnd > d ? (b[d] ?? 0) : -1;
+        if (n < 0 || d + 1 + n > dEnd) warn(ch, 'tls.ext_psk_modes_malformed');
+        else for (let i = d + 1; i < d + 1 + n; i++) ch.pskKeyExchangeModes.push(b[i] ?? 0);
         break;
       }
       case EXT.encryptedClientHello:
@@ -246,7 +288,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   }
   // drafts < 23 used extension 40 for key_share (draft-ietf-tls-tls13-22 §4.2.8)
   if (!sawKeyShare && draftShares !== null) ch.keyShares = draftShares;
-  if (exts.pos !== exts.end || r.remaining !== 0) warn(ch, 'tls.client_hello_trailing_bytes');
+  if (extsEnd !== end) warn(ch, 'tls.client_hello_trailing_bytes');
   return { ok: true, value: ch };
 }
 
@@ -314,7 +356,7 @@ export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
         break;
       case EXT.alpn: {
         const l: string[] = [];
-        if (!parseAlpn(data, l)) warn(sh, 'tls.ext_alpn_malformed');
+        if (!alpnList(data.buf, data.pos, data.end, l)) warn(sh, 'tls.ext_alpn_malformed');
         sh.alpn = l[0] ?? null;
         break;
       }
