@@ -6,6 +6,7 @@
  */
 import type { ClientHello, KexClass, KeyShareEntry, TlsInfo } from './types.js';
 import { groupClass, groupInfo, groupName, isGrease, strongerClass } from './groups.js';
+import { hexOf } from '../util/bytes.js';
 import { alertName, cipherSuiteName, isTls13Version, suiteKex, versionName } from './suites.js';
 
 export type HandshakeState = 'negotiated' | 'resumed' | 'failed' | 'incomplete' | 'server_only' | 'none';
@@ -312,11 +313,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i] ?? 0).toString(16).padStart(2, '0');
-  return s;
-}
 
 /**
  * Keys for linking TLS ≤ 1.2 resumptions (RFC 5246 §7.4.1.2 session IDs, RFC 5077 tickets):
@@ -330,12 +326,12 @@ export function resumptionKeys(tls: TlsInfo | null): { offers: string[]; provide
   const ch = tls.clientHello;
   const sh = tls.serverHello;
   if (ch !== null) {
-    if (ch.sessionId.length > 0) offers.push('sid:' + hex(ch.sessionId));
+    if (ch.sessionId.length > 0) offers.push('sid:' + hexOf(ch.sessionId));
     if (ch.sessionTicketKey !== undefined && ch.sessionTicketKey !== null) offers.push('tkt:' + ch.sessionTicketKey);
   }
   const tls13 = sh !== null && isTls13Version(sh.selectedVersion !== 0 ? sh.selectedVersion : sh.legacyVersion);
   if (sh !== null && !tls13 && sh.sslv2 !== true) {
-    if (sh.sessionId.length > 0) provides.push('sid:' + hex(sh.sessionId));
+    if (sh.sessionId.length > 0) provides.push('sid:' + hexOf(sh.sessionId));
     if (tls.issuedTicketKey !== undefined && tls.issuedTicketKey !== null) provides.push('tkt:' + tls.issuedTicketKey);
   }
   return { offers, provides };

@@ -126,13 +126,24 @@ export function hex4(v: number): string {
   return '0x' + (v & 0xffff).toString(16).padStart(4, '0');
 }
 
+/**
+ * Dense index over the 16-bit codepoint space: BY_CODEPOINT[cp] = 1 + position in GROUP_LIST,
+ * 0 for codepoints not in the table (a typed-array load instead of a Map lookup per group of
+ * every hello).
+ */
+const GROUP_LIST: readonly GroupInfo[] = [...GROUPS.values()];
+const BY_CODEPOINT = new Uint16Array(65536);
+for (const [i, cp] of [...GROUPS.keys()].entries()) BY_CODEPOINT[cp] = i + 1;
+
 export function groupInfo(cp: number): GroupInfo | undefined {
-  return GROUPS.get(cp);
+  if ((cp & 0xffff) !== cp) return undefined;
+  const i = BY_CODEPOINT[cp] ?? 0;
+  return i === 0 ? undefined : GROUP_LIST[i - 1];
 }
 
 /** table name, or `unknown-0xNNNN` (4 lowercase hex digits) */
 export function groupName(cp: number): string {
-  return GROUPS.get(cp)?.name ?? `unknown-${hex4(cp)}`;
+  return groupInfo(cp)?.name ?? `unknown-${hex4(cp)}`;
 }
 
 /**
@@ -140,7 +151,7 @@ export function groupName(cp: number): string {
  * private-use codepoints count: without a matching share they are 'unknown'.
  */
 export function groupClass(cp: number, shareLen?: number): KexClass {
-  const g = GROUPS.get(cp);
+  const g = groupInfo(cp);
   if (g === undefined) return 'unknown';
   if (g.requireLength === true) {
     if (shareLen === undefined) return 'unknown';

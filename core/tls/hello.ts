@@ -7,9 +7,9 @@
  * (key_share = 40, draft ServerHello without session id), and the SSL 2.0 CLIENT-HELLO /
  * SERVER-HELLO (RFC 5246 Appendix E.2, SSL 2.0 spec). Hostile input never throws.
  */
-import { copyBytes } from '../util/bytes.js';
+import { copyBytes, copyRange, hexOf } from '../util/bytes.js';
 import type { ClientHello, KeyShareEntry, ServerHello } from './types.js';
-import { Reader, toHex } from './reader.js';
+import { Reader } from './reader.js';
 import { checkClientShare } from './mlkem.js';
 import { groupInfo } from './groups.js';
 
@@ -116,6 +116,23 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
   };
 }
 
+/**
+ * Extension types seen in the ClientHello being decoded: EXT_SEEN[type] === the hello's stamp.
+ * One table for the process (decoding is synchronous), so a duplicate check costs one load
+ * whatever the number of extensions (a hostile hello with thousands stays linear).
+ */
+const EXT_SEEN = new Uint32Array(65536);
+let extStamp = 0;
+
+function nextStamp(): number {
+  extStamp = (extStamp + 1) >>> 0;
+  if (extStamp === 0) {
+    EXT_SEEN.fill(0); // after 2^32 - 1 hellos: old stamps must not match again
+    extStamp = 1;
+  }
+  return extStamp;
+}
+
 /** big-endian u16 at b[p] (callers check bounds) */
 function be16(b: Uint8Array, p: number): number {
   return ((b[p] ?? 0) << 8) | (b[p + 1] ?? 0);
@@ -204,12 +221,12 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   const end = b.length;
   if (end < 35) return { ok: false, error: 'tls.client_hello_truncated' };
   const legacyVersion = be16(b, 0);
-  const random = copyBytes(b.subarray(2, 34));
+  const random = copyRange(b, 2, 34);
   const sidLen = b[34] ?? 0;
   let p = 35;
   if (p + sidLen > end) return { ok: false, error: 'tls.client_hello_truncated' };
   if (sidLen > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
-  const sessionId = sidLen === 0 ? NO_SESSION_ID : copyBytes(b.subarray(p, p + sidLen));
+  const sessionId = sidLen === 0 ? NO_SESSION_ID : copyRange(b, p, p + sidLen);
   p += sidLen;
   const cipherSuites: number[] = [];
   if (!u16vec(b, p, end, 2, cipherSuites)) return { ok: false, error: 'tls.client_hello_bad_cipher_suites' };
@@ -226,18 +243,15 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   p += 2;
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
-  // real hellos carry a few dozen extensions: a scan of the list beats a Set per hello; a
-  // hostile one with thousands gets the Set (no quadratic scan)
-  let seen: Set<number> | null = null;
+  const stamp = nextStamp();
   while (p < extsEnd) {
     if (p + 4 > extsEnd || p + 4 + be16(b, p + 2) > extsEnd) return { ok: false, error: 'tls.client_hello_bad_extension' };
     const type = be16(b, p);
     const d = p + 4;
     const dEnd = d + be16(b, p + 2);
     p = dEnd;
-    if (seen === null && ch.extensionTypes.length >= 64) seen = new Set(ch.extensionTypes);
-    if (seen !== null ? seen.has(type) : ch.extensionTypes.includes(type)) warn(ch, 'tls.duplicate_extension');
-    seen?.add(type);
+    if (EXT_SEEN[type] === stamp) warn(ch, 'tls.duplicate_extension');
+    EXT_SEEN[type] = stamp;
     ch.extensionTypes.push(type);
     switch (type) {
       case EXT.serverName:
@@ -254,7 +268,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
         break;
       case EXT.sessionTicket:
         ch.sessionTicketLength = dEnd - d;
-        if (dEnd > d) ch.sessionTicketKey = toHex(b.subarray(d, Math.min(dEnd, d + 32)));
+        if (dEnd > d) ch.sessionTicketKey = hexOf(b, d, Math.min(dEnd, d + 32));
         break;
       case EXT.keyShare:
         sawKeyShare = true;

@@ -63,34 +63,46 @@ function alpnChars(alpn: string | undefined): string {
   return first + last;
 }
 
-/** running state of shapeKey (module-level: no closures per hello) */
-let h1 = 0;
-let h2 = 0;
+/** FNV-1a-style steps of the two 32-bit lanes of shapeKey */
+const P1 = 0x01000193;
+const P2 = 0x85ebca6b;
 
-function mix(v: number): void {
-  h1 = Math.imul(h1 ^ (v & 0xffff), 0x01000193);
-  h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), 0x85ebca6b);
-}
-
-function mixList(xs: readonly number[]): void {
-  mix(0xfffe);
-  mix(xs.length);
-  for (const x of xs) mix(x);
-}
-
-/** 2 × 32-bit FNV-1a over the numbers JA4 depends on: a cheap memo key for repeated hellos */
+/**
+ * 2 × 32-bit FNV-1a over the numbers JA4 depends on: a cheap memo key for repeated hellos.
+ * Each list is preceded by a marker and its length, so lists cannot run into each other. The
+ * lanes live in locals (one loop per list) so the hot loop touches no shared state.
+ */
 function shapeKey(ch: ClientHello, transport: 'tcp' | 'quic'): string {
-  h1 = 0x811c9dc5;
-  h2 = 0x01000193 ^ 0x9e3779b9;
-  mix(transport === 'quic' ? 1 : 0);
-  mix(ch.legacyVersion);
-  mixList(ch.cipherSuites);
-  mixList(ch.extensionTypes);
-  mixList(ch.supportedVersions);
-  mixList(ch.signatureAlgorithms);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x9e3779b9;
+  const lists: readonly (readonly number[])[] = [ch.cipherSuites, ch.extensionTypes, ch.supportedVersions, ch.signatureAlgorithms];
+  let v = transport === 'quic' ? 1 : 0;
+  h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+  h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+  v = ch.legacyVersion;
+  h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+  h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+  for (const xs of lists) {
+    h1 = Math.imul(h1 ^ 0xfffe, P1);
+    h2 = Math.imul(h2 ^ ((0xfffe * 31 + 7) & 0xffff), P2);
+    v = xs.length;
+    h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+    h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+    for (let i = 0; i < xs.length; i++) {
+      v = xs[i] ?? 0;
+      h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+      h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+    }
+  }
   const alpn = ch.alpn[0] ?? '';
-  mix(alpn.length);
-  for (let i = 0; i < alpn.length; i++) mix(alpn.charCodeAt(i));
+  v = alpn.length;
+  h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+  h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+  for (let i = 0; i < alpn.length; i++) {
+    v = alpn.charCodeAt(i);
+    h1 = Math.imul(h1 ^ (v & 0xffff), P1);
+    h2 = Math.imul(h2 ^ ((v * 31 + 7) & 0xffff), P2);
+  }
   return `${h1 >>> 0}:${h2 >>> 0}`;
 }
 

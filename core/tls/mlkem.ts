@@ -14,10 +14,12 @@ export function mlkemModulusOk(ek: Uint8Array, k: 2 | 3 | 4): boolean {
   const n = 384 * k;
   if (ek.length < n + 32) return false; // ek = ByteEncode12(t̂) ‖ ρ (FIPS 203 Algorithm 13)
   for (let i = 0; i < n; i += 3) {
-    const b0 = ek[i] ?? 0;
     const b1 = ek[i + 1] ?? 0;
     const b2 = ek[i + 2] ?? 0;
-    const c0 = b0 | ((b1 & 0x0f) << 8);
+    // q = 0xD01: c0 < 0xD00 when its high nibble (b1 & 0x0f) < 0xD, c1 < 0xD00 when b2 < 0xD0;
+    // only the rare coefficients at or above 0xD00 need the whole value
+    if ((b1 & 0x0f) < 0x0d && b2 < 0xd0) continue;
+    const c0 = (ek[i] ?? 0) | ((b1 & 0x0f) << 8);
     const c1 = (b1 >> 4) | (b2 << 4);
     if (c0 >= MLKEM_Q || c1 >= MLKEM_Q) return false;
   }

@@ -71,8 +71,4 @@ export class Reader {
   }
 }
 
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i] ?? 0).toString(16).padStart(2, '0');
-  return s;
-}
+export { hexOf as toHex } from '../util/bytes.js';

@@ -147,9 +147,8 @@ export function cipherSuiteName(cs: number): string {
   return CIPHER_SUITES.get(cs) ?? `unknown-${hex4(cs)}`;
 }
 
-/** key exchange of a suite, from its IANA name (RFC 5246 §7.4.3, RFC 8422 §2, RFC 8446 §B.4) */
-export function suiteKex(cs: number): SuiteKex {
-  const n = CIPHER_SUITES.get(cs);
+/** key exchange of a suite from its IANA name (RFC 5246 §7.4.3, RFC 8422 §2, RFC 8446 §B.4) */
+function kexOfName(cs: number, n: string | undefined): SuiteKex {
   if (n === undefined) return (cs & 0xff00) === 0x1300 ? 'tls13' : 'unknown';
   if (cs >= 0x1301 && cs <= 0x1305) return 'tls13';
   if (n.endsWith('_SCSV')) return 'scsv';
@@ -160,6 +159,14 @@ export function suiteKex(cs: number): SuiteKex {
   if (n.startsWith('TLS_ECDH_')) return 'ecdh';
   if (n.startsWith('TLS_PSK_')) return 'psk';
   return 'unknown';
+}
+
+/** suiteKex of every suite in the table, worked out once from the names */
+const SUITE_KEX: ReadonlyMap<number, SuiteKex> = new Map([...CIPHER_SUITES].map(([cs, n]) => [cs, kexOfName(cs, n)]));
+
+/** key exchange of a suite, from its IANA name (RFC 5246 §7.4.3, RFC 8422 §2, RFC 8446 §B.4) */
+export function suiteKex(cs: number): SuiteKex {
+  return SUITE_KEX.get(cs) ?? kexOfName(cs, undefined);
 }
 
 /** true for TLS_DHE_PSK / TLS_ECDHE_PSK suites, whose ServerKeyExchange starts with a PSK identity hint (RFC 4279 §3, RFC 5489 §2) */

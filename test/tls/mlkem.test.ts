@@ -21,6 +21,25 @@ describe('ML-KEM modulus check', () => {
     const ff = new Uint8Array(1184).fill(0xff);
     expect(mlkemModulusOk(ff, 3)).toBe(false);
   });
+  it('every 12-bit value in either coefficient slot: accepted exactly when < q = 3329', () => {
+    // ByteEncode12 (FIPS 203 Algorithm 5): c0 = b0 | (b1 & 0x0f) << 8, c1 = b1 >> 4 | b2 << 4
+    const ek = new Uint8Array(384 * 2 + 32);
+    for (let v = 0; v < 4096; v++) {
+      for (const slot of [0, 1]) {
+        for (const at of [0, 381, 765]) {
+          ek.fill(0);
+          if (slot === 0) {
+            ek[at] = v & 0xff;
+            ek[at + 1] = v >> 8;
+          } else {
+            ek[at + 1] = (v & 0x0f) << 4;
+            ek[at + 2] = v >> 4;
+          }
+          if (mlkemModulusOk(ek, 2) !== v < 3329) throw new Error(`coefficient ${v} in slot ${slot} at byte ${at}`);
+        }
+      }
+    }
+  });
   it('layouts: X25519MLKEM768 key first, SecP256r1MLKEM768 after 65 bytes, Kyber draft after 32', () => {
     const x = new Uint8Array(32).fill(0xff);
     const p = new Uint8Array(65).fill(0xff);
