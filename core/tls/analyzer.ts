@@ -15,7 +15,8 @@ import { HS, decodeClientHello, decodeServerHello, decodeSslv2ClientHello, decod
 import { decodeServerKeyExchange } from './ske.js';
 import { decodeCertificate, decodeCertificateDer } from './cert.js';
 import { isTls13Version } from './suites.js';
-import { Reader, toHex } from './reader.js';
+import { Reader } from './reader.js';
+import { hexOf } from '../util/bytes.js';
 
 /** RFC 8446 §5.1 ContentType */
 export const CT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 } as const;
@@ -26,6 +27,7 @@ export const MAX_HS_KEEP = 64 * 1024;
 /** SSL 2.0 message types (SSL 2.0 spec §2.6) */
 const SSL2_CLIENT_HELLO = 1;
 const SSL2_SERVER_HELLO = 4;
+const EMPTY = new Uint8Array(0);
 
 function validTlsHeader(type: number, major: number, minor: number, len: number): boolean {
   return type >= CT.changeCipherSpec && type <= CT.heartbeat && major === 3 && minor <= 4 && len <= MAX_RECORD;
@@ -173,7 +175,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
           if (len < 0) break;
           const start = p + st.hdrLen;
           if (chunk.length - start >= len) {
-            this.record(dir, st, st.v2 ? -1 : (chunk[p] ?? 0), chunk.subarray(start, start + len));
+            this.record(dir, st, st.v2 ? -1 : (chunk[p] ?? 0), chunk, start, start + len);
             p = start + len;
             continue;
           }
@@ -286,22 +288,23 @@ export class TlsAnalyzer implements StreamAnalyzer {
   }
 
   private finishRecord(dir: Dir, st: DirState): void {
-    const body = st.body ?? new Uint8Array(0);
+    const body = st.body ?? EMPTY;
     const type = st.recType;
     st.hdrHave = 0;
     st.body = null;
     st.bodyHave = 0;
-    this.record(dir, st, type, body);
+    this.record(dir, st, type, body, 0, body.length);
   }
 
   private isTls13(sh: ServerHello | null): boolean {
     return sh !== null && isTls13Version(sh.selectedVersion !== 0 ? sh.selectedVersion : sh.legacyVersion);
   }
 
-  private record(dir: Dir, st: DirState, type: number, data: Uint8Array): void {
+  /** one record's payload, data[start, end) (a view of the caller's bytes, not copied) */
+  private record(dir: Dir, st: DirState, type: number, data: Uint8Array, start: number, end: number): void {
     const tls = this.tls;
     if (type === -1) {
-      this.sslv2Message(dir, data);
+      this.sslv2Message(dir, data.subarray(start, end));
       st.v2 = false; // anything after the first SSL 2.0 message is read as TLS records
       st.hdrLen = 5;
       return;
@@ -317,9 +320,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
         if (this.dirs[0].ccs && this.dirs[1].ccs && tls.serverHello !== null && !this.isTls13(tls.serverHello)) this.finish();
         return;
       case CT.alert:
-        if (!encrypted && data.length === 2) {
-          const level = data[0] ?? 0;
-          const desc = data[1] ?? 0;
+        if (!encrypted && end - start === 2) {
+          const level = data[start] ?? 0;
+          const desc = data[start + 1] ?? 0;
           if (desc !== 0 && tls.alert === -1) {
             tls.alert = desc;
             tls.alertLevel = level;
@@ -328,7 +331,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
         }
         return;
       case CT.handshake:
-        if (!encrypted) this.handshakeBytes(dir, st, data);
+        if (!encrypted) this.handshakeBytes(dir, st, data, start, end);
         return;
       case CT.applicationData:
         if (tls.serverHello !== null) this.finish();
@@ -350,15 +353,15 @@ export class TlsAnalyzer implements StreamAnalyzer {
   }
 
   /** feed record payload into the handshake message reassembler */
-  private handshakeBytes(dir: Dir, st: DirState, data: Uint8Array): void {
-    let p = 0;
-    while (p < data.length && !this.done) {
+  private handshakeBytes(dir: Dir, st: DirState, data: Uint8Array, start: number, end: number): void {
+    let p = start;
+    while (p < end && !this.done) {
       if (!st.inMessage) {
-        if (st.hsHdrHave === 0 && data.length - p >= 4) {
+        if (st.hsHdrHave === 0 && end - p >= 4) {
           const type = data[p] ?? 0;
           const len = ((data[p + 1] ?? 0) << 16) | ((data[p + 2] ?? 0) << 8) | (data[p + 3] ?? 0);
-          if (data.length - p - 4 >= len) {
-            this.message(dir, type, data.subarray(p + 4, p + 4 + len), false);
+          if (end - p - 4 >= len) {
+            this.message(dir, type, data, p + 4, p + 4 + len, false);
             p += 4 + len;
             continue;
           }
@@ -366,7 +369,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
           p += 4;
           continue;
         }
-        const n = Math.min(4 - st.hsHdrHave, data.length - p);
+        const n = Math.min(4 - st.hsHdrHave, end - p);
         const h = (st.hsHdr ??= new Uint8Array(4));
         h.set(data.subarray(p, p + n), st.hsHdrHave);
         st.hsHdrHave += n;
@@ -377,7 +380,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
         }
         continue;
       }
-      const n = Math.min(st.hsLen - st.hsGot, data.length - p);
+      const n = Math.min(st.hsLen - st.hsGot, end - p);
       if (st.hsBuf !== null && st.hsGot < st.hsKeep) {
         const k = Math.min(n, st.hsKeep - st.hsGot);
         st.hsBuf.set(data.subarray(p, p + k), st.hsGot);
@@ -399,21 +402,22 @@ export class TlsAnalyzer implements StreamAnalyzer {
   }
 
   private endMessage(dir: Dir, st: DirState): void {
-    const body = st.hsBuf ?? new Uint8Array(0);
+    const body = st.hsBuf ?? EMPTY;
     const truncated = st.hsKeep < st.hsLen;
     const type = st.hsType;
     st.inMessage = false;
     st.hsBuf = null;
-    this.message(dir, type, body.subarray(0, Math.min(st.hsKeep, st.hsLen)), truncated);
+    this.message(dir, type, body, 0, Math.min(st.hsKeep, st.hsLen, body.length), truncated);
   }
 
-  private message(dir: Dir, type: number, body: Uint8Array, truncated: boolean): void {
+  /** one handshake message body, body[start, end) */
+  private message(dir: Dir, type: number, body: Uint8Array, start: number, end: number, truncated: boolean): void {
     const tls = this.tls;
     if (type === HS.clientHello) {
       if (dir !== 0) return this.error('tls.client_hello_from_server');
       if (truncated) return this.error('tls.handshake_too_large');
       if (tls.clientHello !== null && (tls.helloRetryRequest === null || tls.clientHello2 !== null)) return;
-      const r = decodeClientHello(body, this.dirs[0].recVersion);
+      const r = decodeClientHello(body, this.dirs[0].recVersion, start, end);
       if (!r.ok) return this.error(r.error);
       for (const w of r.value.warnings ?? []) this.issue(w);
       if (tls.clientHello === null) tls.clientHello = r.value;
@@ -425,7 +429,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       case HS.serverHello: {
         if (truncated) return this.error('tls.handshake_too_large');
         if (tls.serverHello !== null) return;
-        const r = decodeServerHello(body);
+        const r = decodeServerHello(body, start, end);
         if (!r.ok) return this.error(r.error);
         for (const w of r.value.warnings ?? []) this.issue(w);
         if (r.value.isHelloRetryRequest) {
@@ -439,7 +443,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       }
       case HS.certificate: {
         if (tls.serverHello === null || this.isTls13(tls.serverHello) || tls.certificate !== null) return;
-        const r = decodeCertificate(body);
+        const r = decodeCertificate(body, start, end);
         if (!r.ok) return this.error(r.error);
         tls.certificate = r.value;
         return;
@@ -447,7 +451,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       case HS.serverKeyExchange: {
         if (tls.serverHello === null || tls.serverKeyExchange !== null) return;
         if (truncated) return this.error('tls.handshake_too_large');
-        const r = decodeServerKeyExchange(body, tls.serverHello.cipherSuite);
+        const r = decodeServerKeyExchange(body, tls.serverHello.cipherSuite, start, end);
         if (!r.ok) return this.error(r.error);
         tls.serverKeyExchange = r.value;
         return;
@@ -457,11 +461,13 @@ export class TlsAnalyzer implements StreamAnalyzer {
         return;
       case HS.newSessionTicket: {
         // RFC 5077 §3.3: ticket_lifetime_hint u32, ticket<0..2^16-1>
-        const r = new Reader(body);
+        const r = new Reader(body, start, end);
         r.u16();
         r.u16();
-        const t = r.bytes(r.u16());
-        if (r.ok && t.length > 0 && (tls.issuedTicketKey ?? null) === null) tls.issuedTicketKey = toHex(t.subarray(0, 32));
+        const len = r.u16();
+        const at = r.pos;
+        r.bytes(len);
+        if (r.ok && len > 0 && (tls.issuedTicketKey ?? null) === null) tls.issuedTicketKey = hexOf(body, at, at + Math.min(32, len));
         return;
       }
       default:

@@ -130,11 +130,11 @@ export function decodeCertificateDer(der: Uint8Array): Result<CertificateInfo> {
  * TLS ≤ 1.2 Certificate message body. `body` may be a truncated prefix of a long chain: only
  * the leaf has to be complete.
  */
-export function decodeCertificate(body: Uint8Array): Result<CertificateInfo | null> {
-  const r = new Reader(body);
+export function decodeCertificate(body: Uint8Array, start = 0, end = body.length): Result<CertificateInfo | null> {
+  const r = new Reader(body, start, end);
   r.u24(); // certificate_list length (may exceed a truncated body)
   const leafLen = r.u24();
-  if (!r.ok) return body.length === 3 ? { ok: true, value: null } : { ok: false, error: 'tls.certificate_truncated' };
+  if (!r.ok) return end - start === 3 ? { ok: true, value: null } : { ok: false, error: 'tls.certificate_truncated' };
   const leaf = r.bytes(leafLen);
   if (!r.ok) return { ok: false, error: 'tls.certificate_truncated' };
   return decodeCertificateDer(leaf);

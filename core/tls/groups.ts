@@ -160,9 +160,20 @@ export function groupClass(cp: number, shareLen?: number): KexClass {
   return g.class;
 }
 
-const RANK: Record<KexClass, number> = { unknown: 0, plaintext: 0, classical: 1, hybrid: 2, pq: 3 };
+/**
+ * unknown = plaintext = 0 < classical < hybrid < pq. A switch, not a Record lookup: a keyed load
+ * whose key varies goes megamorphic, and this runs for every group of every hello.
+ */
+function rank(c: KexClass): number {
+  switch (c) {
+    case 'classical': return 1;
+    case 'hybrid': return 2;
+    case 'pq': return 3;
+    default: return 0;
+  }
+}
 
 /** pq > hybrid > classical > unknown */
 export function strongerClass(a: KexClass, b: KexClass): KexClass {
-  return RANK[b] > RANK[a] ? b : a;
+  return rank(b) > rank(a) ? b : a;
 }

@@ -60,9 +60,9 @@ function copyOrEmpty(v: Uint8Array): Uint8Array {
   return v.length === 0 ? NO_SESSION_ID : copyBytes(v);
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** b[at, at + want.length) equals `want` (the caller checked the range is inside b) */
+function equalAt(b: Uint8Array, at: number, want: Uint8Array): boolean {
+  for (let i = 0; i < want.length; i++) if (b[at + i] !== want[i]) return false;
   return true;
 }
 
@@ -88,7 +88,7 @@ function warn(rec: { warnings?: string[] }, w: string): void {
   if (!list.includes(w) && list.length < 16) list.push(w);
 }
 
-type ClientHelloHead = Pick<ClientHello, 'legacyVersion' | 'recordVersion' | 'sslv2' | 'random' | 'sessionId' | 'cipherSuites' | 'compressionMethods'>;
+type ClientHelloHead = Pick<ClientHello, 'legacyVersion' | 'recordVersion' | 'sslv2' | 'sessionId' | 'cipherSuites' | 'compressionMethods'>;
 
 /** A ClientHello with the fixed fields of `head` and no extensions seen yet */
 function emptyClientHello(head: ClientHelloHead): ClientHello {
@@ -96,7 +96,6 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
     legacyVersion: head.legacyVersion,
     recordVersion: head.recordVersion,
     sslv2: head.sslv2,
-    random: head.random,
     sessionId: head.sessionId,
     cipherSuites: head.cipherSuites,
     compressionMethods: head.compressionMethods,
@@ -216,14 +215,13 @@ function alpnList(b: Uint8Array, p: number, end: number, out: string[]): boolean
  * with plain offsets (no cursor object or view per vector: this runs once per TLS flow); every
  * length is checked against the vector that encloses it.
  */
-export function decodeClientHello(body: Uint8Array, recordVersion: number): Result<ClientHello> {
+export function decodeClientHello(body: Uint8Array, recordVersion: number, start = 0, end = body.length): Result<ClientHello> {
   const b = body;
-  const end = b.length;
-  if (end < 35) return { ok: false, error: 'tls.client_hello_truncated' };
-  const legacyVersion = be16(b, 0);
-  const random = copyRange(b, 2, 34);
-  const sidLen = b[34] ?? 0;
-  let p = 35;
+  if (end - start < 35) return { ok: false, error: 'tls.client_hello_truncated' };
+  const legacyVersion = be16(b, start);
+  // random (32 bytes) is not kept: nothing hndl-scan reports depends on it
+  const sidLen = b[start + 34] ?? 0;
+  let p = start + 35;
   if (p + sidLen > end) return { ok: false, error: 'tls.client_hello_truncated' };
   if (sidLen > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
   const sessionId = sidLen === 0 ? NO_SESSION_ID : copyRange(b, p, p + sidLen);
@@ -236,7 +234,7 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   for (let i = p + 1, stop = p + 1 + (b[p] ?? 0); i < stop; i++) compressionMethods.push(b[i] ?? 0);
   p += 1 + (b[p] ?? 0);
 
-  const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, random, sessionId, cipherSuites, compressionMethods });
+  const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, sessionId, cipherSuites, compressionMethods });
   if (p === end) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
   if (p + 2 > end || p + 2 + be16(b, p) > end) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
   const extsEnd = p + 2 + be16(b, p);
@@ -306,10 +304,9 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number): Resu
   return { ok: true, value: ch };
 }
 
-function emptyServerHello(legacyVersion: number, random: Uint8Array): ServerHello {
+function emptyServerHello(legacyVersion: number): ServerHello {
   return {
     legacyVersion,
-    random,
     sessionId: NO_SESSION_ID,
     cipherSuite: -1,
     compressionMethod: 0,
@@ -324,13 +321,14 @@ function emptyServerHello(legacyVersion: number, random: Uint8Array): ServerHell
 }
 
 /** ServerHello / HelloRetryRequest (RFC 8446 §4.1.3–§4.1.4, RFC 5246 §7.4.1.3, TLS 1.3 drafts) */
-export function decodeServerHello(body: Uint8Array): Result<ServerHello> {
-  const r = new Reader(body);
+export function decodeServerHello(body: Uint8Array, start = 0, end = body.length): Result<ServerHello> {
+  const r = new Reader(body, start, end);
   const legacyVersion = r.u16();
-  const random = copyBytes(r.bytes(32));
+  const randomAt = r.pos;
+  r.bytes(32);
   if (!r.ok) return { ok: false, error: 'tls.server_hello_truncated' };
-  const sh = emptyServerHello(legacyVersion, random);
-  sh.isHelloRetryRequest = equalBytes(random, HRR_RANDOM);
+  const sh = emptyServerHello(legacyVersion);
+  sh.isHelloRetryRequest = equalAt(body, randomAt, HRR_RANDOM);
   // draft-ietf-tls-tls13 before -22: version, random, cipher_suite, extensions (no session id)
   const draftFormat = legacyVersion >= 0x7f00 && legacyVersion < 0x7f16;
   if (!draftFormat) {
@@ -409,17 +407,15 @@ export function decodeSslv2ClientHello(msg: Uint8Array): Result<ClientHello> {
   }
   const specs = r.bytes(specLen);
   const sessionId = copyOrEmpty(r.bytes(sidLen));
-  const challenge = r.bytes(challengeLen);
+  r.bytes(challengeLen); // challenge: only its length is checked
   if (!r.ok) return { ok: false, error: 'tls.sslv2_client_hello_truncated' };
   const cipherSuites: number[] = [];
   for (let i = 0; i + 3 <= specs.length; i += 3) {
     cipherSuites.push(((specs[i] ?? 0) << 16) | ((specs[i + 1] ?? 0) << 8) | (specs[i + 2] ?? 0));
   }
-  const random = new Uint8Array(32);
-  random.set(challenge, 32 - challenge.length); // E.2: challenge right-aligned, zero padded
   return {
     ok: true,
-    value: emptyClientHello({ legacyVersion, recordVersion: 0x0002, sslv2: true, random, sessionId, cipherSuites, compressionMethods: [0] }),
+    value: emptyClientHello({ legacyVersion, recordVersion: 0x0002, sslv2: true, sessionId, cipherSuites, compressionMethods: [0] }),
   };
 }
 
@@ -437,7 +433,7 @@ export function decodeSslv2ServerHello(msg: Uint8Array): Result<{ hello: ServerH
   const specs = r.bytes(specLen);
   r.bytes(connIdLen);
   if (!r.ok || specLen % 3 !== 0) return { ok: false, error: 'tls.sslv2_server_hello_malformed' };
-  const sh = emptyServerHello(version, new Uint8Array(32));
+  const sh = emptyServerHello(version);
   sh.sslv2 = true;
   sh.cipherSuite = specs.length >= 3 ? ((specs[0] ?? 0) << 16) | ((specs[1] ?? 0) << 8) | (specs[2] ?? 0) : -1;
   return { ok: true, value: { hello: sh, certificate: cert } };

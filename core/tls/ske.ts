@@ -41,17 +41,17 @@ function dhe(r: Reader): ServerKeyExchange | null {
   return { kind: 'dhe', namedCurve: -1, dhPrimeBits: bitLength(p) };
 }
 
-export function decodeServerKeyExchange(body: Uint8Array, cipherSuite: number): Result<ServerKeyExchange> {
+export function decodeServerKeyExchange(body: Uint8Array, cipherSuite: number, start = 0, end = body.length): Result<ServerKeyExchange> {
   const kex = suiteKex(cipherSuite);
-  const r = new Reader(body);
+  const r = new Reader(body, start, end);
   if (suiteHasPskHint(cipherSuite)) r.bytes(r.u16());
   let v: ServerKeyExchange | null = null;
   if (kex === 'ecdhe') v = ecdhe(r);
   else if (kex === 'dhe') v = dhe(r);
   else if (kex === 'unknown') {
     // unknown suite: try the ECDHE shape first (curve_type 3 + named curve), then DHE
-    v = body[0] === CURVE_NAMED ? ecdhe(new Reader(body)) : null;
-    if (v === null) v = dhe(new Reader(body));
+    v = end > start && body[start] === CURVE_NAMED ? ecdhe(new Reader(body, start, end)) : null;
+    if (v === null) v = dhe(new Reader(body, start, end));
     if (v === null) return { ok: true, value: { kind: 'unknown', namedCurve: -1, dhPrimeBits: 0 } };
   } else {
     // RSA_EXPORT / PSK / SRP ServerKeyExchange: no (EC)DH group to report

@@ -24,7 +24,6 @@ export interface ClientHello {
   /** record-layer version of the first record carrying it */
   recordVersion: number;
   sslv2: boolean;
-  random: Uint8Array;
   sessionId: Uint8Array;
   cipherSuites: number[];
   compressionMethods: number[];
@@ -52,7 +51,6 @@ export interface ClientHello {
 
 export interface ServerHello {
   legacyVersion: number;
-  random: Uint8Array;
   sessionId: Uint8Array;
   cipherSuite: number;
   compressionMethod: number;

@@ -30,7 +30,6 @@ function ch(groups: string[], shares: string[], legacy: string, versions: string
     legacyVersion: n(legacy),
     recordVersion: 0x0301,
     sslv2: legacy === '0x0002',
-    random: new Uint8Array(32),
     sessionId: new Uint8Array(0),
     cipherSuites: [],
     compressionMethods: [0],
@@ -52,7 +51,6 @@ function ch(groups: string[], shares: string[], legacy: string, versions: string
 function sh(legacy: number, selected: number, suite: number, group: number, hrr: boolean, psk: boolean): ServerHello {
   return {
     legacyVersion: legacy,
-    random: new Uint8Array(32),
     sessionId: new Uint8Array(0),
     cipherSuite: suite,
     compressionMethod: 0,
