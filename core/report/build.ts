@@ -121,7 +121,8 @@ function internShareGroups(shares: readonly KeyShareEntry[]): number[] {
 }
 
 function internStrings(xs: string[]): string[] {
-  const key = xs.join('\u0000');
+  // the join of one item is the item itself: skip the builtin call for the usual one-ALPN list
+  const key = xs.length === 1 ? (xs[0] ?? '') : xs.join('\u0000');
   const hit = STRING_LISTS.get(key);
   if (hit !== undefined) return hit;
   if (STRING_LISTS.size < INTERN_MAX) STRING_LISTS.set(key, xs);
