@@ -115,6 +115,31 @@ function groupBy(flows: readonly FlowReport[], key: (f: FlowReport, i: number) =
   return m;
 }
 
+/**
+ * The flows of each server (keys in first-seen order, as groupBy), and in `serverOf[i]` the
+ * number of flows[i]'s server in that order: one map lookup per flow.
+ */
+function groupServers(flows: readonly FlowReport[], serverKeys: readonly string[], serverOf: Int32Array): Map<string, FlowReport[]> {
+  const m = new Map<string, FlowReport[]>();
+  const no = new Map<string, number>();
+  const lists: FlowReport[][] = [];
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i] as FlowReport;
+    const k = serverKeys[i] ?? '';
+    let n = no.get(k);
+    if (n === undefined) {
+      n = lists.length;
+      no.set(k, n);
+      const list: FlowReport[] = [];
+      lists.push(list);
+      m.set(k, list);
+    }
+    (lists[n] as FlowReport[]).push(f);
+    serverOf[i] = n;
+  }
+  return m;
+}
+
 /** recommended actions for one server, most urgent first (one pass over its flows) */
 export function serverRecommendations(key: string, flows: readonly FlowReport[]): string[] {
   let plainMcp = false;
@@ -222,11 +247,8 @@ const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();
   const serverKeys = opts.serverKeys?.length === flows.length ? opts.serverKeys : flows.map(serverKeyOf);
-  const serverGroups = groupBy(flows, (_f, i) => serverKeys[i] ?? '');
-  const serverNo = new Map<string, number>();
-  for (const k of serverGroups.keys()) serverNo.set(k, serverNo.size);
   const serverOf = new Int32Array(flows.length);
-  for (let i = 0; i < flows.length; i++) serverOf[i] = serverNo.get(serverKeys[i] ?? '') ?? 0;
+  const serverGroups = groupServers(flows, serverKeys, serverOf);
   const servers: GroupSummary[] = [];
   for (const [k, fs] of serverGroups) {
     const g = summarise(k, fs);
@@ -243,7 +265,7 @@ export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions =
   clients.sort(byUrgency);
   const capture = summarise('capture', flows);
   capture.recommendations = servers.flatMap((s) => s.recommendations).slice(0, opts.maxCaptureRecommendations ?? 20);
-  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverOf, serverNo.size, now));
+  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverOf, serverGroups.size, now));
   return { servers, clients, capture, deadlines };
 }
 

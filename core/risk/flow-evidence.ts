@@ -132,29 +132,76 @@ export function assessReport(flow: Flow, report: FlowReport, evidence: Evidence[
  * then (server address, port and SNI for declarations and hints, transport, app, MCP): flows to
  * the same server read alike. One table per policy, capped.
  */
-const SENSITIVITY_BY_SERVER = new WeakMap<Policy, Map<string, Sensitivity>>();
+const SENSITIVITY_BY_SERVER = new WeakMap<Policy, ServerVerdicts>();
 
-function serverSensitivityKey(report: FlowReport): string {
-  const sni = report.tls?.sni;
-  return `${report.server.ip}\u0000${report.server.port}\u0000${sni === null || sni === undefined ? '\u0001' : sni}\u0000${report.transport}\u0000${report.app}\u0000${report.mcp !== null ? 1 : 0}`;
+/**
+ * Verdicts by server address, then SNI (or none), then port / transport / app / MCP packed in one
+ * number: each level is keyed by a string the report already holds (its hash is cached in the
+ * string) or a number, so a lookup builds no key text per flow.
+ */
+class ServerVerdicts {
+  private readonly byIp = new Map<string, Map<string, Map<number, Sensitivity>>>();
+  size = 0;
+
+  private static rest(report: FlowReport): number {
+    // port < 2^16; app index < 2^5; transport and MCP one bit each
+    const app = APP_INDEX.get(report.app) ?? APP_OTHER;
+    return ((report.server.port * 32 + app) * 2 + (report.transport === 'udp' ? 1 : 0)) * 2 + (report.mcp !== null ? 1 : 0);
+  }
+
+  /** the leaf table of the report's server, created when `create` */
+  private leaf(report: FlowReport, create: boolean): Map<number, Sensitivity> | undefined {
+    const sni = report.tls?.sni;
+    const name = sni === null || sni === undefined ? NO_SNI : sni;
+    let bySni = this.byIp.get(report.server.ip);
+    if (bySni === undefined) {
+      if (!create) return undefined;
+      bySni = new Map();
+      this.byIp.set(report.server.ip, bySni);
+    }
+    let leaf = bySni.get(name);
+    if (leaf === undefined && create) {
+      leaf = new Map();
+      bySni.set(name, leaf);
+    }
+    return leaf;
+  }
+
+  get(report: FlowReport): Sensitivity | undefined {
+    if (report.app !== 'unknown' && !APP_INDEX.has(report.app)) return undefined;
+    return this.leaf(report, false)?.get(ServerVerdicts.rest(report));
+  }
+
+  set(report: FlowReport, s: Sensitivity): void {
+    if (this.size >= INTERN_MAX || (report.app !== 'unknown' && !APP_INDEX.has(report.app))) return;
+    const leaf = this.leaf(report, true);
+    if (leaf === undefined) return;
+    const k = ServerVerdicts.rest(report);
+    if (!leaf.has(k)) this.size++;
+    leaf.set(k, s);
+  }
 }
+
+/** the SNI level's key for flows without SNI (an SNI is a DNS name: never a control character) */
+const NO_SNI = '\u0001';
+/** the engine's application protocols (AppProto); other values are not cached */
+const APP_INDEX: ReadonlyMap<string, number> = new Map(['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns'].map((a, i) => [a, i]));
+const APP_OTHER = 31;
 
 /** The same from the report alone (re-assessment after resumption linking). */
 export function assessFlowReport(report: FlowReport, evidence: Evidence[], policy: Policy, now: Date, captureTimeMicros?: number): void {
   const selected = report.tls?.selectedGroup ?? null;
   const info = selected !== null ? groupInfo(selected) : undefined;
   const sv = report.tls?.shareValidation ?? null;
-  let table: Map<string, Sensitivity> | undefined;
-  let key = '';
+  let table: ServerVerdicts | undefined;
   let known: Sensitivity | undefined;
   if (evidence.length === 0) {
     table = SENSITIVITY_BY_SERVER.get(policy);
     if (table === undefined) {
-      table = new Map();
+      table = new ServerVerdicts();
       SENSITIVITY_BY_SERVER.set(policy, table);
     }
-    key = serverSensitivityKey(report);
-    known = table.get(key);
+    known = table.get(report);
   }
   const a = assessFlow(
     {
@@ -178,7 +225,7 @@ export function assessFlowReport(report: FlowReport, evidence: Evidence[], polic
   let sens = known;
   if (sens === undefined) {
     sens = internSensitivity(a.sensitivity);
-    if (table !== undefined && table.size < INTERN_MAX) table.set(key, sens);
+    table?.set(report, sens);
   }
   report.sensitivity = sens as Sensitivity & Record<string, unknown>;
   report.risk = { ...a.risk, reasons: a.risk.reasons.map(internText) };
