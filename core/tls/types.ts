@@ -18,6 +18,7 @@ export interface KeyShareEntry {
   mlkemKeyValid?: boolean | null;
 }
 
+/** Its codepoint lists are shared between hellos that carry the same list (tls/lists.ts): read-only. */
 export interface ClientHello {
   /** legacy_version from the hello body */
   legacyVersion: number;
@@ -25,18 +26,18 @@ export interface ClientHello {
   recordVersion: number;
   sslv2: boolean;
   sessionId: Uint8Array;
-  cipherSuites: number[];
-  compressionMethods: number[];
+  cipherSuites: readonly number[];
+  compressionMethods: readonly number[];
   /** extension types in wire order (GREASE included, for JA4) */
-  extensionTypes: number[];
+  extensionTypes: readonly number[];
   sni: string | null;
   /** supported_groups in client order, GREASE included */
-  supportedGroups: number[];
+  supportedGroups: readonly number[];
   keyShares: KeyShareEntry[];
-  supportedVersions: number[];
+  supportedVersions: readonly number[];
   alpn: string[];
-  signatureAlgorithms: number[];
-  pskKeyExchangeModes: number[];
+  signatureAlgorithms: readonly number[];
+  pskKeyExchangeModes: readonly number[];
   hasPreSharedKey: boolean;
   hasEarlyData: boolean;
   /** encrypted_client_hello (0xfe0d) present: the SNI seen is the outer one */
