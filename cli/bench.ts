@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm run bench -- FILE [--db] [--compare-tls] [--no-tshark]`: scans FILE once and prints MB/s,
- * packets/s, flows/s and peak RSS. `--db` also stores the scan in a fresh DuckDB file and counts
- * the whole store step (open, write, close) in the total. `--compare-tls` scans the file again
- * in a child process with TLS analysis switched off and prints what TLS decoding, classification
- * and JA4 add. When tshark is installed, times the equivalent tshark field extraction on the same
- * file in the same run and prints the ratio. A benchmark, not a test: figures go in the notes.
+ * `npm run bench -- FILE [--db] [--compare-tls [--runs N]] [--no-tshark]`: scans FILE once and
+ * prints MB/s, packets/s, flows/s and peak RSS. `--db` also stores the scan in a fresh DuckDB file
+ * and counts the whole store step (open, write, close) in the total. `--compare-tls` scans the
+ * file again in a child process with TLS analysis switched off and prints what TLS decoding,
+ * classification and JA4 add; with `--runs N` both scans run N times each in fresh processes,
+ * alternating, and the medians are compared (one pair of runs is within the ±10 % these
+ * machines drift by). When tshark is installed, times the equivalent tshark field extraction on
+ * the same file in the same run and prints the ratio. A benchmark, not a test: figures go in the
+ * notes.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +22,8 @@ interface BenchResult {
   dbMs: number;
   dbParts: { open: number; write: number; close: number } | null;
   rssMb: number;
+  /** CPU time of the whole process (user + system, all threads) at the end of the scan */
+  cpuMs: number;
   packets: number;
   flows: number;
   evicted: number;
@@ -58,6 +63,7 @@ async function run(file: string, withDb: boolean, tls: boolean): Promise<BenchRe
     dbMs: dbParts === null ? 0 : dbParts.open + dbParts.write + dbParts.close,
     dbParts,
     rssMb: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     packets: report.summary.packets,
     flows: report.summary.flows,
     evicted: report.summary.flowsEvicted,
@@ -65,10 +71,10 @@ async function run(file: string, withDb: boolean, tls: boolean): Promise<BenchRe
   };
 }
 
-/** the same scan without TLS analysis, in a fresh process with this one's Node flags */
-function runWithoutTls(file: string): BenchResult | string {
+/** one scan (with or without TLS analysis) in a fresh process with this one's Node flags */
+function runChild(file: string, tls: boolean): BenchResult | string {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, self, file, '--no-tls', '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [...process.execArgv, self, file, ...(tls ? [] : ['--no-tls']), '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) return `exit ${String(r.status)}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
   try {
     return JSON.parse(r.stdout) as BenchResult;
@@ -77,14 +83,51 @@ function runWithoutTls(file: string): BenchResult | string {
   }
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+/** `--runs N` ≥ 2: N alternating pairs of child scans with and without TLS, compared by medians */
+function compareTls(file: string, runs: number, out: string[]): void {
+  const on: BenchResult[] = [];
+  const off: BenchResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [tls, into] of [[true, on], [false, off]] as const) {
+      const r = runChild(file, tls);
+      if (typeof r === 'string') {
+        out.push(`${tls ? 'TLS' : 'no-TLS'} run failed: ${r}`);
+        return;
+      }
+      into.push(r);
+    }
+  }
+  const row = (rs: BenchResult[]): string => {
+    const t = rs.map((r) => r.scanMs);
+    return `median ${median(t).toFixed(0)} ms (min ${Math.min(...t).toFixed(0)}), CPU ${median(rs.map((r) => r.cpuMs)).toFixed(0)} ms, peak RSS ${Math.max(...rs.map((r) => r.rssMb)).toFixed(0)} MB`;
+  };
+  const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)} %`;
+  out.push(`with TLS    ${runs} runs: ${row(on)}`);
+  out.push(`without TLS ${runs} runs: ${row(off)}`);
+  out.push(
+    `TLS costs   ${pct(median(on.map((r) => r.scanMs)), median(off.map((r) => r.scanMs)))} scan time, ${pct(median(on.map((r) => r.cpuMs)), median(off.map((r) => r.cpuMs)))} CPU (medians; TLS record and handshake decoding, classification, JA4)`,
+  );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const withDb = args.includes('--db');
   const noTshark = args.includes('--no-tshark');
   const noTls = args.includes('--no-tls');
-  const file = args.find((a) => !a.startsWith('--'));
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
   if (!file) {
-    process.stderr.write('usage: npm run bench -- FILE [--db] [--compare-tls] [--no-tshark]\n');
+    process.stderr.write('usage: npm run bench -- FILE [--db] [--compare-tls [--runs N]] [--no-tshark]\n');
+    process.exit(2);
+  }
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
+    process.stderr.write('bench: --runs takes a whole number from 1 to 100\n');
     process.exit(2);
   }
   const size = statSync(file).size;
@@ -102,8 +145,9 @@ async function main(): Promise<void> {
   out.push(`packets     ${res.packets}   flows ${res.flows}   evicted ${res.evicted}`);
   out.push(`negotiated  ${JSON.stringify(res.byNegotiated)}`);
   out.push(`peak RSS    ${res.rssMb.toFixed(0)} MB`);
-  if (args.includes('--compare-tls')) {
-    const base = runWithoutTls(file);
+  if (args.includes('--compare-tls') && runs > 1) compareTls(file, runs, out);
+  else if (args.includes('--compare-tls')) {
+    const base = runChild(file, false);
     if (typeof base === 'string') out.push(`no-TLS run failed: ${base}`);
     else {
       const pct = ((res.scanMs - base.scanMs) / base.scanMs) * 100;
