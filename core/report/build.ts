@@ -85,12 +85,11 @@ function internBy(h: number, same: (l: readonly number[]) => boolean, make: () =
 }
 
 /** `xs` as it is, shared with every equal list */
-function internNumbers(xs: readonly number[]): number[] {
+function internNumbers(xs: number[]): number[] {
   if (xs.length === 0) return EMPTY_NUMBERS;
   let h = FNV_START;
   for (let i = 0; i < xs.length; i++) h = fnv(h, xs[i] ?? 0);
-  // the report's own copy on a miss: hello lists are shared read-only records
-  return internBy(h ^ xs.length, (l) => sameNumbers(l, xs), () => xs.slice());
+  return internBy(h ^ xs.length, (l) => sameNumbers(l, xs), () => xs);
 }
 
 /** `xs` without GREASE values, shared with every equal list (no copy when one is interned) */

@@ -12,7 +12,6 @@ import type { ClientHello, KeyShareEntry, ServerHello } from './types.js';
 import { Reader } from './reader.js';
 import { checkClientShare } from './mlkem.js';
 import { groupInfo } from './groups.js';
-import { EMPTY_LIST, concatList, scratchList, wireList } from './lists.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -100,14 +99,14 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
     sessionId: head.sessionId,
     cipherSuites: head.cipherSuites,
     compressionMethods: head.compressionMethods,
-    extensionTypes: EMPTY_LIST,
+    extensionTypes: [],
     sni: null,
-    supportedGroups: EMPTY_LIST,
+    supportedGroups: [],
     keyShares: [],
-    supportedVersions: EMPTY_LIST,
+    supportedVersions: [],
     alpn: [],
-    signatureAlgorithms: EMPTY_LIST,
-    pskKeyExchangeModes: EMPTY_LIST,
+    signatureAlgorithms: [],
+    pskKeyExchangeModes: [],
     hasPreSharedKey: false,
     hasEarlyData: false,
     ech: false,
@@ -138,25 +137,20 @@ function be16(b: Uint8Array, p: number): number {
   return ((b[p] ?? 0) << 8) | (b[p + 1] ?? 0);
 }
 
-/** set by u16vecList: false when the vector's length was odd (its whole items were returned) */
-let vecEven = true;
-
 /**
- * The u16 items of a vector with a `lenBytes` length prefix at b[p..end), as a shared list; null
- * when the prefix or the vector does not fit. Bytes after the vector inside the extension are
- * ignored. An odd length keeps the whole items and clears vecEven.
+ * Appends the u16 items of a vector with a `lenBytes` length prefix at b[p..end) to `out`.
+ * false when the prefix or the vector does not fit, or its length is odd (the whole items before
+ * that are kept). Bytes after the vector inside the extension are ignored.
  */
-function u16vecList(b: Uint8Array, p: number, end: number, lenBytes: 1 | 2): readonly number[] | null {
-  if (p + lenBytes > end) return null;
+function u16vec(b: Uint8Array, p: number, end: number, lenBytes: 1 | 2, out: number[]): boolean {
+  if (p + lenBytes > end) return false;
   const n = lenBytes === 1 ? (b[p] ?? 0) : be16(b, p);
   p += lenBytes;
-  if (p + n > end) return null;
-  vecEven = (n & 1) === 0;
-  return wireList(b, p, n >> 1, 2);
+  if (p + n > end) return false;
+  const stop = p + n - 1;
+  for (; p < stop; p += 2) out.push(be16(b, p));
+  return (n & 1) === 0;
 }
-
-/** extension types of the ClientHello being decoded, in wire order (grows to the largest hello seen) */
-let extTypes = new Uint16Array(64);
 
 /** server_name (RFC 6066 §3) list at b[p..end): the first host_name into ch.sni; false if malformed */
 function serverName(b: Uint8Array, p: number, end: number, ch: ClientHello): boolean {
@@ -216,18 +210,6 @@ function alpnList(b: Uint8Array, p: number, end: number, out: string[]): boolean
   return true;
 }
 
-type ListField = 'supportedGroups' | 'signatureAlgorithms' | 'supportedVersions';
-
-/** a u16 list extension into ch[field] (a repeated extension appends); warns when malformed */
-function addList(ch: ClientHello, field: ListField, list: readonly number[] | null, malformed: string): void {
-  if (list === null) {
-    warn(ch, malformed);
-    return;
-  }
-  ch[field] = concatList(ch[field], list);
-  if (!vecEven) warn(ch, malformed);
-}
-
 /**
  * ClientHello (RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2) from its handshake body. Walks the body
  * with plain offsets (no cursor object or view per vector: this runs once per TLS flow); every
@@ -244,11 +226,12 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
   if (sidLen > 32) return { ok: false, error: 'tls.client_hello_bad_session_id' };
   const sessionId = sidLen === 0 ? NO_SESSION_ID : copyRange(b, p, p + sidLen);
   p += sidLen;
-  const cipherSuites = u16vecList(b, p, end, 2);
-  if (cipherSuites === null || !vecEven) return { ok: false, error: 'tls.client_hello_bad_cipher_suites' };
+  const cipherSuites: number[] = [];
+  if (!u16vec(b, p, end, 2, cipherSuites)) return { ok: false, error: 'tls.client_hello_bad_cipher_suites' };
   p += 2 + be16(b, p);
+  const compressionMethods: number[] = [];
   if (p + 1 > end || p + 1 + (b[p] ?? 0) > end) return { ok: false, error: 'tls.client_hello_bad_compression' };
-  const compressionMethods = wireList(b, p + 1, b[p] ?? 0, 1);
+  for (let i = p + 1, stop = p + 1 + (b[p] ?? 0); i < stop; i++) compressionMethods.push(b[i] ?? 0);
   p += 1 + (b[p] ?? 0);
 
   const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, sessionId, cipherSuites, compressionMethods });
@@ -259,7 +242,6 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
   const stamp = nextStamp();
-  let nExt = 0;
   while (p < extsEnd) {
     if (p + 4 > extsEnd || p + 4 + be16(b, p + 2) > extsEnd) return { ok: false, error: 'tls.client_hello_bad_extension' };
     const type = be16(b, p);
@@ -268,21 +250,16 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
     p = dEnd;
     if (EXT_SEEN[type] === stamp) warn(ch, 'tls.duplicate_extension');
     EXT_SEEN[type] = stamp;
-    if (nExt === extTypes.length) {
-      const grown = new Uint16Array(nExt * 2);
-      grown.set(extTypes);
-      extTypes = grown;
-    }
-    extTypes[nExt++] = type;
+    ch.extensionTypes.push(type);
     switch (type) {
       case EXT.serverName:
         if (!serverName(b, d, dEnd, ch)) warn(ch, 'tls.ext_server_name_malformed');
         break;
       case EXT.supportedGroups:
-        addList(ch, 'supportedGroups', u16vecList(b, d, dEnd, 2), 'tls.ext_supported_groups_malformed');
+        if (!u16vec(b, d, dEnd, 2, ch.supportedGroups)) warn(ch, 'tls.ext_supported_groups_malformed');
         break;
       case EXT.signatureAlgorithms:
-        addList(ch, 'signatureAlgorithms', u16vecList(b, d, dEnd, 2), 'tls.ext_signature_algorithms_malformed');
+        if (!u16vec(b, d, dEnd, 2, ch.signatureAlgorithms)) warn(ch, 'tls.ext_signature_algorithms_malformed');
         break;
       case EXT.alpn:
         if (!alpnList(b, d, dEnd, ch.alpn)) warn(ch, 'tls.ext_alpn_malformed');
@@ -306,12 +283,12 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
         ch.hasEarlyData = true;
         break;
       case EXT.supportedVersions:
-        addList(ch, 'supportedVersions', u16vecList(b, d, dEnd, 1), 'tls.ext_supported_versions_malformed');
+        if (!u16vec(b, d, dEnd, 1, ch.supportedVersions)) warn(ch, 'tls.ext_supported_versions_malformed');
         break;
       case EXT.pskKeyExchangeModes: {
         const n = dEnd > d ? (b[d] ?? 0) : -1;
         if (n < 0 || d + 1 + n > dEnd) warn(ch, 'tls.ext_psk_modes_malformed');
-        else ch.pskKeyExchangeModes = concatList(ch.pskKeyExchangeModes, wireList(b, d + 1, n, 1));
+        else for (let i = d + 1; i < d + 1 + n; i++) ch.pskKeyExchangeModes.push(b[i] ?? 0);
         break;
       }
       case EXT.encryptedClientHello:
@@ -321,7 +298,6 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
         break;
     }
   }
-  ch.extensionTypes = scratchList(extTypes, nExt);
   // drafts < 23 used extension 40 for key_share (draft-ietf-tls-tls13-22 §4.2.8)
   if (!sawKeyShare && draftShares !== null) ch.keyShares = draftShares;
   if (extsEnd !== end) warn(ch, 'tls.client_hello_trailing_bytes');

@@ -18,7 +18,6 @@ export interface KeyShareEntry {
   mlkemKeyValid?: boolean | null;
 }
 
-/** Its codepoint lists are shared between hellos that carry the same list (tls/lists.ts): read-only. */
 export interface ClientHello {
   /** legacy_version from the hello body */
   legacyVersion: number;
@@ -26,18 +25,18 @@ export interface ClientHello {
   recordVersion: number;
   sslv2: boolean;
   sessionId: Uint8Array;
-  cipherSuites: readonly number[];
-  compressionMethods: readonly number[];
+  cipherSuites: number[];
+  compressionMethods: number[];
   /** extension types in wire order (GREASE included, for JA4) */
-  extensionTypes: readonly number[];
+  extensionTypes: number[];
   sni: string | null;
   /** supported_groups in client order, GREASE included */
-  supportedGroups: readonly number[];
+  supportedGroups: number[];
   keyShares: KeyShareEntry[];
-  supportedVersions: readonly number[];
+  supportedVersions: number[];
   alpn: string[];
-  signatureAlgorithms: readonly number[];
-  pskKeyExchangeModes: readonly number[];
+  signatureAlgorithms: number[];
+  pskKeyExchangeModes: number[];
   hasPreSharedKey: boolean;
   hasEarlyData: boolean;
   /** encrypted_client_hello (0xfe0d) present: the SNI seen is the outer one */
