@@ -36,7 +36,7 @@ export interface TlsKexVerdict {
   cipherSuite: string | null;
 }
 
-/** The verdict with the client's offer by name (what tests and the explain view read). */
+/** The verdict with the client's offer by name, for readers of one handshake (the golden and unit tests). */
 export interface TlsClassification extends TlsKexVerdict {
   tls13Offered: boolean;
   hrrGroup: string | null;
