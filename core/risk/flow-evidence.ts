@@ -135,12 +135,15 @@ export function assessReport(flow: Flow, report: FlowReport, evidence: Evidence[
 const SENSITIVITY_BY_SERVER = new WeakMap<Policy, ServerVerdicts>();
 
 /**
- * Verdicts by server address, then SNI (or none), then port / transport / app / MCP packed in one
- * number: each level is keyed by a string the report already holds (its hash is cached in the
- * string) or a number, so a lookup builds no key text per flow.
+ * Verdicts by server address, then SNI (flows without one have their own table), then port /
+ * transport / app / MCP packed in one number: each level is keyed by a string the report already
+ * holds (its hash is cached in the string) or a number, so a lookup builds no key text per flow.
  */
 class ServerVerdicts {
-  private readonly byIp = new Map<string, Map<string, Map<number, Sensitivity>>>();
+  /** flows without SNI: by server address */
+  private readonly noSni = new Map<string, Map<number, Sensitivity>>();
+  /** flows with SNI: by server address, then SNI (any string, hostile ones included) */
+  private readonly bySni = new Map<string, Map<string, Map<number, Sensitivity>>>();
   size = 0;
 
   private static rest(report: FlowReport): number {
@@ -152,28 +155,36 @@ class ServerVerdicts {
   /** the leaf table of the report's server, created when `create` */
   private leaf(report: FlowReport, create: boolean): Map<number, Sensitivity> | undefined {
     const sni = report.tls?.sni;
-    const name = sni === null || sni === undefined ? NO_SNI : sni;
-    let bySni = this.byIp.get(report.server.ip);
-    if (bySni === undefined) {
-      if (!create) return undefined;
-      bySni = new Map();
-      this.byIp.set(report.server.ip, bySni);
+    const ip = report.server.ip;
+    let parent: Map<string, Map<number, Sensitivity>> | undefined;
+    let key: string;
+    if (sni === null || sni === undefined) {
+      parent = this.noSni;
+      key = ip;
+    } else {
+      parent = this.bySni.get(ip);
+      if (parent === undefined) {
+        if (!create) return undefined;
+        parent = new Map();
+        this.bySni.set(ip, parent);
+      }
+      key = sni;
     }
-    let leaf = bySni.get(name);
+    let leaf = parent.get(key);
     if (leaf === undefined && create) {
       leaf = new Map();
-      bySni.set(name, leaf);
+      parent.set(key, leaf);
     }
     return leaf;
   }
 
   get(report: FlowReport): Sensitivity | undefined {
-    if (report.app !== 'unknown' && !APP_INDEX.has(report.app)) return undefined;
+    if (!APP_INDEX.has(report.app)) return undefined;
     return this.leaf(report, false)?.get(ServerVerdicts.rest(report));
   }
 
   set(report: FlowReport, s: Sensitivity): void {
-    if (this.size >= INTERN_MAX || (report.app !== 'unknown' && !APP_INDEX.has(report.app))) return;
+    if (this.size >= INTERN_MAX || !APP_INDEX.has(report.app)) return;
     const leaf = this.leaf(report, true);
     if (leaf === undefined) return;
     const k = ServerVerdicts.rest(report);
@@ -182,8 +193,6 @@ class ServerVerdicts {
   }
 }
 
-/** the SNI level's key for flows without SNI (an SNI is a DNS name: never a control character) */
-const NO_SNI = '\u0001';
 /** the engine's application protocols (AppProto); other values are not cached */
 const APP_INDEX: ReadonlyMap<string, number> = new Map(['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns'].map((a, i) => [a, i]));
 const APP_OTHER = 31;

@@ -53,4 +53,24 @@ describe('assessFlowReport sensitivity cache', () => {
     assessFlowReport(c, [], policy, NOW);
     expect(c.sensitivity).toBe(a.sensitivity);
   });
+
+  it('keeps flows with and without SNI to the same address apart', () => {
+    const policy = parsePolicy('declarations:\n  - { sni: "records.example.com", category: health }\n', 'p');
+    const verdict = (sni: string | null): ReturnType<typeof syntheticFlow> => {
+      const r = syntheticFlow(1); // a TLS flow
+      if (r.tls === null) throw new Error('expected a TLS flow');
+      r.tls.sni = sni;
+      assessFlowReport(r, [], policy, NOW);
+      return r;
+    };
+    const none = verdict(null);
+    const named = verdict('records.example.com');
+    const other = verdict('cdn.example.net');
+    expect(named.sensitivity?.category).toBe('health');
+    expect(none.sensitivity?.category).not.toBe('health');
+    expect(other.sensitivity?.category).not.toBe('health');
+    // answered from the cache the second time, still apart
+    expect(verdict(null).sensitivity).toBe(none.sensitivity);
+    expect(verdict('records.example.com').sensitivity).toBe(named.sensitivity);
+  });
 });
