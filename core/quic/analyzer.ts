@@ -12,7 +12,7 @@
  * 'quic.initial_auth_failed' and not used. The side (client / server keys) is decided by which
  * key authenticates, so a flow whose orientation is wrong still gets its hellos right.
  */
-import { copyBytes } from '../util/bytes.js';
+import { copyBytes, hexOf } from '../util/bytes.js';
 import type { Dir, DatagramAnalyzer, Flow } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import type { TlsInfo } from '../tls/types.js';
@@ -85,10 +85,6 @@ interface State {
 
 function newSide(): SideState {
   return { stream: new CryptoStream(CRYPTO_BUFFER_CAP), consumed: 0, largestPn: -1, stopped: false };
-}
-
-function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -194,7 +190,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
   }
 
   private keysFor(s: State, params: VersionParams, dcid: Uint8Array, side: Side): PacketKeys {
-    const k = `${params.version}:${side}:${hex(dcid)}`;
+    const k = `${params.version}:${side}:${hexOf(dcid)}`;
     let keys = s.keys.get(k);
     if (keys === undefined) {
       keys = deriveInitialKeys(params, dcid, side);
@@ -250,7 +246,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       return;
     }
     if ((hit.side === 'client') !== (dir === 0)) this.problem(flow, 'quic.initial_direction_mismatch');
-    if (hit.side === 'client') s.info.initialDcid = hex(usedDcid);
+    if (hit.side === 'client') s.info.initialDcid = hexOf(usedDcid);
     const side = s.sides[hit.side];
     side.largestPn = Math.max(side.largestPn, hit.pn);
     s.info.initialsDecrypted[hit.side === 'client' ? 0 : 1]++;

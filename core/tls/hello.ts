@@ -152,11 +152,17 @@ function u16vec(b: Uint8Array, p: number, end: number, lenBytes: 1 | 2, out: num
   return (n & 1) === 0;
 }
 
+/** end of the vector with a u16 length prefix at b[p], or -1 when it does not fit in b[..end) */
+function vec16End(b: Uint8Array, p: number, end: number): number {
+  if (p + 2 > end) return -1;
+  const e = p + 2 + be16(b, p);
+  return e > end ? -1 : e;
+}
+
 /** server_name (RFC 6066 §3) list at b[p..end): the first host_name into ch.sni; false if malformed */
 function serverName(b: Uint8Array, p: number, end: number, ch: ClientHello): boolean {
-  if (p + 2 > end) return false;
-  const listEnd = p + 2 + be16(b, p);
-  if (listEnd > end) return false;
+  const listEnd = vec16End(b, p, end);
+  if (listEnd < 0) return false;
   p += 2;
   while (p < listEnd) {
     if (p + 3 > listEnd) return false;
@@ -172,9 +178,8 @@ function serverName(b: Uint8Array, p: number, end: number, ch: ClientHello): boo
 
 /** key_share client_shares (RFC 8446 §4.2.8) of the extension b[p..end) into `out`; false if malformed */
 function clientKeyShares(b: Uint8Array, p: number, end: number, out: KeyShareEntry[]): boolean {
-  if (p + 2 > end) return false;
-  const listEnd = p + 2 + be16(b, p);
-  if (listEnd > end) return false;
+  const listEnd = vec16End(b, p, end);
+  if (listEnd < 0) return false;
   p += 2;
   while (p < listEnd) {
     if (p + 4 > listEnd) return false;
@@ -196,9 +201,8 @@ function clientKeyShares(b: Uint8Array, p: number, end: number, out: KeyShareEnt
 
 /** ALPN protocol_name_list (RFC 7301 §3.1) at b[p..end) into `out`; false if malformed */
 function alpnList(b: Uint8Array, p: number, end: number, out: string[]): boolean {
-  if (p + 2 > end) return false;
-  const listEnd = p + 2 + be16(b, p);
-  if (listEnd > end) return false;
+  const listEnd = vec16End(b, p, end);
+  if (listEnd < 0) return false;
   p += 2;
   while (p < listEnd) {
     const len = b[p] ?? 0;
@@ -236,17 +240,17 @@ export function decodeClientHello(body: Uint8Array, recordVersion: number, start
 
   const ch = emptyClientHello({ legacyVersion, recordVersion, sslv2: false, sessionId, cipherSuites, compressionMethods });
   if (p === end) return { ok: true, value: ch }; // extensions are optional before TLS 1.3
-  if (p + 2 > end || p + 2 + be16(b, p) > end) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
-  const extsEnd = p + 2 + be16(b, p);
+  const extsEnd = vec16End(b, p, end);
+  if (extsEnd < 0) return { ok: false, error: 'tls.client_hello_bad_extensions_length' };
   p += 2;
   let draftShares: KeyShareEntry[] | null = null;
   let sawKeyShare = false;
   const stamp = nextStamp();
   while (p < extsEnd) {
-    if (p + 4 > extsEnd || p + 4 + be16(b, p + 2) > extsEnd) return { ok: false, error: 'tls.client_hello_bad_extension' };
+    const dEnd = p + 2 <= extsEnd ? vec16End(b, p + 2, extsEnd) : -1;
+    if (dEnd < 0) return { ok: false, error: 'tls.client_hello_bad_extension' };
     const type = be16(b, p);
     const d = p + 4;
-    const dEnd = d + be16(b, p + 2);
     p = dEnd;
     if (EXT_SEEN[type] === stamp) warn(ch, 'tls.duplicate_extension');
     EXT_SEEN[type] = stamp;

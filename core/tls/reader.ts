@@ -71,4 +71,3 @@ export class Reader {
   }
 }
 
-export { hexOf as toHex } from '../util/bytes.js';
