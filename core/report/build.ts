@@ -4,7 +4,7 @@
  */
 import type { Flow } from '../flow/types.js';
 import type { KexClass, KeyShareEntry, TlsInfo } from '../tls/types.js';
-import { KEX_CLASSES, KEX_INDEX } from '../tls/types.js';
+import { KEX_CLASSES, KEX_INDEX, kexIndex } from '../tls/types.js';
 import { classifyTlsKex, resumptionKeys } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
 import { ja4 } from '../tls/ja4.js';
@@ -266,8 +266,8 @@ export function summarize(
   for (const f of flows) {
     const b = f.bytes.clientToServer + f.bytes.serverToClient;
     bytes += b;
-    const n = KEX_INDEX[f.kex.negotiated];
-    const o = KEX_INDEX[f.kex.offered];
+    const n = kexIndex(f.kex.negotiated);
+    const o = kexIndex(f.kex.offered);
     if (neg[n] === 0) negOrder.push(n);
     if (off[o] === 0) offOrder.push(o);
     neg[n] = (neg[n] ?? 0) + 1;

@@ -7,8 +7,22 @@ import type { FlowReport, RiskLevel } from './model.js';
 
 export const LEVEL_RANK: Readonly<Record<RiskLevel, number>> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
+/**
+ * LEVEL_RANK[level] as a switch: loops over every flow call this, and a Record read whose key
+ * varies from flow to flow goes megamorphic in V8 (a stub-cache probe per read).
+ */
+export function levelRank(l: RiskLevel): number {
+  switch (l) {
+    case 'low': return 1;
+    case 'medium': return 2;
+    case 'high': return 3;
+    case 'critical': return 4;
+    default: return 0;
+  }
+}
+
 export function maxLevel(a: RiskLevel, b: RiskLevel): RiskLevel {
-  return LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a;
+  return levelRank(b) > levelRank(a) ? b : a;
 }
 
 export function isRiskLevel(v: unknown): v is RiskLevel {

@@ -3,10 +3,10 @@
  * IP:port), per client IP and per capture: flows and bytes at risk, worst category, highest
  * level, a recommended action in plain words, and the deadlines (deadlines.ts) they face.
  */
-import { serverLabel } from '../report/format-util.js';
+import { levelRank, serverLabel } from '../report/format-util.js';
 import type { FlowReport, RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
-import { KEX_CLASSES, KEX_INDEX } from '../tls/types.js';
+import { KEX_CLASSES, kexIndex } from '../tls/types.js';
 import type { Deadline } from './deadlines.js';
 import { DEFAULT_DEADLINES } from './deadlines.js';
 import { RISK_LEVELS } from './policy.js';
@@ -50,7 +50,6 @@ export interface AggregateOptions {
   serverKeys?: readonly string[];
 }
 
-const LEVEL_RANK: Record<RiskLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 const HYBRID = 'X25519MLKEM768';
 
 /** the server a flow belongs to: SNI, else ip:port (the same label the findings use) */
@@ -77,9 +76,9 @@ function summarise(key: string, flows: readonly FlowReport[]): GroupSummary {
   let mcpFlows = 0;
   for (const f of flows) {
     const risk = f.risk;
-    const rank = LEVEL_RANK[risk?.level ?? 'none'];
+    const rank = levelRank(risk?.level ?? 'none');
     levels[rank] = (levels[rank] ?? 0) + 1;
-    const ki = KEX_INDEX[f.kex.negotiated];
+    const ki = kexIndex(f.kex.negotiated);
     kex[ki] = (kex[ki] ?? 0) + 1;
     const b = bytesOf(f);
     bytes += b;
@@ -219,7 +218,7 @@ function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverOf: Int
   const marked = new Uint8Array(serverCount);
   for (let i = 0; i < flows.length; i++) {
     const f = flows[i] as FlowReport;
-    if (applies[KEX_INDEX[f.kex.negotiated]] !== true) continue;
+    if (applies[kexIndex(f.kex.negotiated)] !== true) continue;
     if (exempt.length > 0 && exempt.includes(f.kex.group ?? '')) continue;
     flowsAffected++;
     const s = serverOf[i] ?? 0;
@@ -242,7 +241,7 @@ function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverOf: Int
 const KEY_ORDER = new Intl.Collator();
 
 const byUrgency = (a: GroupSummary, b: GroupSummary): number =>
-  LEVEL_RANK[b.maxLevel] - LEVEL_RANK[a.maxLevel] || b.bytesAtRisk - a.bytesAtRisk || b.flowsAtRisk - a.flowsAtRisk || KEY_ORDER.compare(a.key, b.key);
+  levelRank(b.maxLevel) - levelRank(a.maxLevel) || b.bytesAtRisk - a.bytesAtRisk || b.flowsAtRisk - a.flowsAtRisk || KEY_ORDER.compare(a.key, b.key);
 
 export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions = {}): Aggregates {
   const now = opts.now ?? new Date();

@@ -10,6 +10,17 @@ export const KEX_CLASSES: readonly KexClass[] = ['plaintext', 'classical', 'hybr
 /** position of each class in KEX_CLASSES (counters indexed by class) */
 export const KEX_INDEX: Readonly<Record<KexClass, number>> = { plaintext: 0, classical: 1, hybrid: 2, pq: 3, unknown: 4 };
 
+/** KEX_INDEX[c] as a switch, for per-flow loops (a Record read with varying keys goes megamorphic) */
+export function kexIndex(c: KexClass): number {
+  switch (c) {
+    case 'plaintext': return 0;
+    case 'classical': return 1;
+    case 'hybrid': return 2;
+    case 'pq': return 3;
+    default: return 4;
+  }
+}
+
 export interface KeyShareEntry {
   group: number;
   /** length of key_exchange in bytes */
