@@ -207,34 +207,44 @@ export function clientRecommendations(ip: string, flows: readonly FlowReport[]):
 }
 
 /**
+ * The status of every deadline, in one pass over the flows (flows live scattered in the heap:
+ * a pass costs more in cache misses than the few comparisons each deadline adds to it).
  * `serverOf[i]` numbers the server group of flows[i] (0 … serverCount-1), computed once by
  * aggregate(): the servers affected are counted by marks, not by a set of labels per deadline.
  */
-function deadlineStatus(d: Deadline, flows: readonly FlowReport[], serverOf: Int32Array, serverCount: number, now: Date): DeadlineStatus {
-  const exempt = d.exemptGroups ?? [];
-  const applies = KEX_CLASSES.map((k) => d.appliesTo.includes(k));
-  let flowsAffected = 0;
-  let serversAffected = 0;
-  const marked = new Uint8Array(serverCount);
+function deadlineStatuses(ds: readonly Deadline[], flows: readonly FlowReport[], serverOf: Int32Array, serverCount: number, now: Date): DeadlineStatus[] {
+  const applies = ds.map((d) => KEX_CLASSES.map((k) => d.appliesTo.includes(k)));
+  const exempt = ds.map((d) => d.exemptGroups ?? []);
+  const flowsAffected = ds.map(() => 0);
+  const serversAffected = ds.map(() => 0);
+  const marked = ds.map(() => new Uint8Array(serverCount));
   for (let i = 0; i < flows.length; i++) {
     const f = flows[i] as FlowReport;
-    if (applies[kexIndex(f.kex.negotiated)] !== true) continue;
-    if (exempt.length > 0 && exempt.includes(f.kex.group ?? '')) continue;
-    flowsAffected++;
+    const ki = kexIndex(f.kex.negotiated);
+    const group = f.kex.group ?? '';
     const s = serverOf[i] ?? 0;
-    if (marked[s] === 0) {
-      marked[s] = 1;
-      serversAffected++;
+    for (let j = 0; j < ds.length; j++) {
+      if ((applies[j] as boolean[])[ki] !== true) continue;
+      const ex = exempt[j] as readonly string[];
+      if (ex.length > 0 && ex.includes(group)) continue;
+      flowsAffected[j] = (flowsAffected[j] ?? 0) + 1;
+      const m = marked[j] as Uint8Array;
+      if (m[s] === 0) {
+        m[s] = 1;
+        serversAffected[j] = (serversAffected[j] ?? 0) + 1;
+      }
     }
   }
-  const ms = Date.parse(`${d.date}T00:00:00Z`) - now.getTime();
-  return {
-    ...d,
-    daysLeft: Math.ceil(ms / 86_400_000),
-    passed: ms <= 0,
-    flowsAffected,
-    serversAffected,
-  };
+  return ds.map((d, j) => {
+    const ms = Date.parse(`${d.date}T00:00:00Z`) - now.getTime();
+    return {
+      ...d,
+      daysLeft: Math.ceil(ms / 86_400_000),
+      passed: ms <= 0,
+      flowsAffected: flowsAffected[j] ?? 0,
+      serversAffected: serversAffected[j] ?? 0,
+    };
+  });
 }
 
 /** same order as String.prototype.localeCompare with the default locale, without its per-call set-up */
@@ -264,7 +274,7 @@ export function aggregate(flows: readonly FlowReport[], opts: AggregateOptions =
   clients.sort(byUrgency);
   const capture = summarise('capture', flows);
   capture.recommendations = servers.flatMap((s) => s.recommendations).slice(0, opts.maxCaptureRecommendations ?? 20);
-  const deadlines = (opts.deadlines ?? DEFAULT_DEADLINES).map((d) => deadlineStatus(d, flows, serverOf, serverGroups.size, now));
+  const deadlines = deadlineStatuses(opts.deadlines ?? DEFAULT_DEADLINES, flows, serverOf, serverGroups.size, now);
   return { servers, clients, capture, deadlines };
 }
 
