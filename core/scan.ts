@@ -219,7 +219,9 @@ export class ScanSession {
         inputs: this.inputs,
       },
       summary: {
-        ...summarize(this.flows, {
+        // finalizeReport counts the flows again after resumption linking; only a raw report (merged
+        // later) needs its counts now. Summarising no flows still gives the fields in their order.
+        ...summarize(opts.raw === true ? this.flows : [], {
           packets: this.packets,
           weirds: this.weirds.toJSON(),
           flowsEvicted: this.table.stats.flowsEvicted,
