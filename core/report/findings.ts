@@ -342,7 +342,9 @@ function capIds(ids: readonly number[]): number[] {
 
 /** Apply the rule catalogue to the report's flows; merge `opts.extra`; sort. */
 export function deriveFindings(report: ScanReport, opts: DeriveOptions = {}): Finding[] {
-  const buckets = new Map<string, Bucket>();
+  // by rule, then server label (the labels are the caller's strings: no key text built per flow)
+  const byRule = new Map<RuleKey, Map<string, Bucket>>();
+  const all: Bucket[] = [];
   const flows = report.flows;
   const keys = opts.serverKeys?.length === flows.length ? opts.serverKeys : null;
   for (let i = 0; i < flows.length; i++) {
@@ -351,11 +353,16 @@ export function deriveFindings(report: ScanReport, opts: DeriveOptions = {}): Fi
       const level = flowLevel(key, f);
       if (level === null) continue;
       const server = keys?.[i] ?? serverLabel(f);
-      const id = `${key}\u0000${server}`;
-      let b = buckets.get(id);
+      let byServer = byRule.get(key);
+      if (byServer === undefined) {
+        byServer = new Map();
+        byRule.set(key, byServer);
+      }
+      let b = byServer.get(server);
       if (!b) {
         b = { key, server, flows: [], level: null, clients: new Set(), names: new Map(), riskScore: null, lifetimeYears: null, category: null };
-        buckets.set(id, b);
+        byServer.set(server, b);
+        all.push(b);
       }
       b.flows.push(f);
       b.level = b.level === null ? level : maxLevel(b.level, level);
@@ -363,7 +370,7 @@ export function deriveFindings(report: ScanReport, opts: DeriveOptions = {}): Fi
     }
   }
   const out: Finding[] = [];
-  for (const b of buckets.values()) {
+  for (const b of all) {
     const d = describe(b);
     const [onlyClient] = b.clients;
     out.push({
