@@ -41,6 +41,33 @@ describe('flows writer', () => {
     }
   });
 
+  it('strings round-trip at the inline boundary, non-ASCII, with NUL, and nulls in one chunk only', async () => {
+    // 12 bytes is the longest inlined duckdb_string_t; 13 and non-ASCII go through the string heap
+    const texts = ['', 'a', 'abcdefghijkl', 'abcdefghijklm', 'é', 'ü.example', 'a\u0000b', '\u0000', '💥', 'x'.repeat(300)];
+    const n = CHUNK_ROWS * 2 + 5;
+    const report = syntheticReport('chunks-str', n);
+    report.flows.forEach((f, i) => {
+      if (!f.tls) return;
+      // the first chunk has null SNIs, the later ones none: a reset chunk must not keep them
+      f.tls.sni = i < CHUNK_ROWS && i % 3 === 0 ? null : (texts[i % texts.length] ?? null);
+      f.kex.reason = texts[(i + 3) % texts.length] ?? null;
+    });
+    const store = await openStore(join(dir, 's.duckdb'));
+    await store.writeScan(report);
+    const got = [];
+    for (let off = 0; off < n; off += 500) {
+      const page = await store.listFlows('chunks-str', { limit: 500, offset: off, sort: 'id', order: 'asc' });
+      got.push(...(page?.flows ?? []));
+    }
+    await store.close();
+    expect(got.length).toBe(n);
+    for (const g of got) {
+      const want = report.flows.find((f) => f.id === g.id);
+      expect(g.tls?.sni ?? null).toBe(want?.tls?.sni ?? null);
+      expect(g.kex.reason).toBe(want?.kex.reason);
+    }
+  });
+
   it('names the flow and field of an invalid value in a later chunk and stores nothing', async () => {
     const report = syntheticReport('chunks-bad', CHUNK_ROWS + 10);
     const f = report.flows[CHUNK_ROWS + 3];
