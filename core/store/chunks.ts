@@ -15,9 +15,9 @@
  * sensitivity verdicts and MCP records between flows).
  */
 import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, listValue, timestampValue } from '@duckdb/node-api';
+import { DuckDBDataChunk, listValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
-import { isoToMicros } from './time.js';
+import { isoToMicros, isoToMicrosNumber } from './time.js';
 import { StoreError } from './types.js';
 
 export type ColumnKind =
@@ -73,55 +73,40 @@ function isObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
 
-/** converters from a present (non-null) report value to the chunk value of each kind */
-function converters(jsonMemo: Map<object, string>): Record<ColumnKind, Convert> {
-  return {
-    varchar: (v) => {
-      if (typeof v !== 'string') return INVALID;
-      return v;
-    },
-    json: (v) => {
-      if (!isObject(v)) return JSON.stringify(v);
-      const hit = jsonMemo.get(v);
-      if (hit !== undefined) return hit;
-      const text = JSON.stringify(v);
-      // shared objects show up early and often; a column of distinct objects stops adding here
-      if (jsonMemo.size < JSON_MEMO_MAX) jsonMemo.set(v, text);
-      return text;
-    },
-    integer: (v) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) return INVALID;
-      return v;
-    },
-    bigint: (v) => {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return INVALID;
-      return BigInt(v);
-    },
-    double: (v) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return INVALID;
-      return v;
-    },
-    boolean: (v) => {
-      if (typeof v !== 'boolean') return INVALID;
-      return v;
-    },
-    timestamp: (v) => {
-      const us = typeof v === 'string' ? isoToMicros(v) : null;
-      if (us === null) return INVALID;
-      return timestampValue(us);
-    },
-    'integer[]': (v) => {
-      if (!Array.isArray(v)) return INVALID;
-      for (const n of v) {
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) return INVALID;
-      }
-      return listValue(v as number[]);
-    },
-    'varchar[]': (v) => {
-      if (!Array.isArray(v)) return INVALID;
-      for (const s of v) if (typeof s !== 'string') return INVALID;
-      return listValue(v as string[]);
-    },
+/** list kinds: written through node-api's list vectors, which write their items in bulk */
+type ListKind = 'integer[]' | 'varchar[]';
+
+/** converters from a present (non-null) report value to the chunk value of each list kind */
+const LIST_CONVERTERS: Record<ListKind, Convert> = {
+  'integer[]': (v) => {
+    if (!Array.isArray(v)) return INVALID;
+    for (const n of v) {
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) return INVALID;
+    }
+    return listValue(v as number[]);
+  },
+  'varchar[]': (v) => {
+    if (!Array.isArray(v)) return INVALID;
+    for (const s of v) if (typeof s !== 'string') return INVALID;
+    return listValue(v as string[]);
+  },
+};
+
+/**
+ * JSON text of a value; objects are stringified once per write (reports share identical
+ * sensitivity verdicts and MCP records between flows). null when the value has no JSON text.
+ */
+function jsonTexts(): (v: unknown) => string | null {
+  const memo = new Map<object, string>();
+  return (v) => {
+    if (!isObject(v)) return JSON.stringify(v) ?? null;
+    const hit = memo.get(v);
+    if (hit !== undefined) return hit;
+    const text: string | undefined = JSON.stringify(v);
+    if (text === undefined) return null;
+    // shared objects show up early and often; a column of distinct objects stops adding here
+    if (memo.size < JSON_MEMO_MAX) memo.set(v, text);
+    return text;
   };
 }
 
@@ -148,25 +133,35 @@ function inlineString(slots: Uint8Array, r: number, s: string): boolean {
   return true;
 }
 
+/** bytes per row of the fixed-width kinds (DuckDB INTEGER, BIGINT, DOUBLE, BOOLEAN, TIMESTAMP) */
+const WIDTH: Partial<Record<ColumnKind, number>> = { integer: 4, bigint: 8, double: 8, boolean: 1, timestamp: 8 };
+
+const TWO_32 = 4294967296;
+
 /**
- * Scratch for one string column of one chunk: the string_t slots and the validity bitmask,
- * built in JS and copied into the vector with one call each (the bindings' copy_data_to_vector,
- * as the node-api vectors do for numbers). Most report strings are short codes (tcp, tls,
- * classical, x25519, key_share, high …): in the inlined form they need no per-string native
- * call (≈ 0.5 µs each). On the reference workload 664 k of the 838 k string cells (nulls
- * included) need no call; the flows write went from 523 to 447 ms (medians of 5, same process).
- * Sharing one assigned slot between the rows that repeat a long string saved only ≈ 10 ms more
- * and was not kept.
+ * Scratch for one column of one chunk: the vector's data (string_t slots or fixed-width values)
+ * and its validity bitmask, built in JS and copied into the vector with one call each (the
+ * bindings' copy_data_to_vector, as node-api's own vectors do for numbers). No per-value native
+ * call and no BigInt or value object per cell. Most report strings are short codes (tcp, tls,
+ * classical, x25519, key_share, high …): in the inlined string_t form they need no native call
+ * either (≈ 0.5 µs each); on the reference workload 664 k of the 838 k string cells (nulls
+ * included) need none, and the flows write went from 523 to 447 ms (medians of 5, same
+ * process). Sharing one assigned slot between the rows that repeat a long string saved only
+ * ≈ 10 ms more and was not kept.
  */
-class StringColumn {
-  readonly slots = new Uint8Array(CHUNK_ROWS * STRING_T_BYTES);
-  readonly validity = new Uint8Array(Math.ceil(CHUNK_ROWS / 64) * 8);
+class ScratchColumn {
+  private readonly buffer = new ArrayBuffer(CHUNK_ROWS * STRING_T_BYTES);
+  readonly bytes = new Uint8Array(this.buffer);
+  private readonly u32 = new Uint32Array(this.buffer);
+  private readonly i32 = new Int32Array(this.buffer);
+  private readonly f64 = new Float64Array(this.buffer);
+  private readonly validity = new Uint8Array(Math.ceil(CHUNK_ROWS / 64) * 8);
   /** rows whose strings go through the string heap, and those strings */
-  readonly heapRows: number[] = [];
-  readonly heapStrings: string[] = [];
+  private readonly heapRows: number[] = [];
+  private readonly heapStrings: string[] = [];
 
   reset(): void {
-    this.slots.fill(0);
+    this.bytes.fill(0);
     this.validity.fill(0xff);
     this.heapRows.length = 0;
     this.heapStrings.length = 0;
@@ -176,16 +171,40 @@ class StringColumn {
     this.validity[r >> 3] = (this.validity[r >> 3] ?? 0) & ~(1 << (r & 7));
   }
 
-  set(r: number, s: string): void {
-    if (inlineString(this.slots, r, s)) return;
+  string(r: number, s: string): void {
+    if (inlineString(this.bytes, r, s)) return;
     this.heapRows.push(r);
     this.heapStrings.push(s);
   }
 
-  /** into column `c` of the chunk: slots first, then heap strings over their slots, then nulls */
-  flush(chunk: DuckDBDataChunk, c: number, n: number): void {
+  int32(r: number, v: number): void {
+    this.i32[r] = v;
+  }
+
+  /** a safe integer as a little-endian two's-complement int64 (BIGINT, TIMESTAMP micros) */
+  int64(r: number, v: number): void {
+    const hi = Math.floor(v / TWO_32);
+    this.u32[2 * r] = v - hi * TWO_32;
+    this.u32[2 * r + 1] = hi; // ToUint32 wraps a negative high word into two's complement
+  }
+
+  int64Big(r: number, v: bigint): void {
+    this.u32[2 * r] = Number(BigInt.asUintN(32, v));
+    this.u32[2 * r + 1] = Number(BigInt.asUintN(32, v >> 32n));
+  }
+
+  float64(r: number, v: number): void {
+    this.f64[r] = v;
+  }
+
+  bool(r: number, v: boolean): void {
+    this.bytes[r] = v ? 1 : 0;
+  }
+
+  /** into column `c` of the chunk: data (`width` bytes per row), heap strings over their slots, validity */
+  flush(chunk: DuckDBDataChunk, c: number, n: number, width: number): void {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
-    duckdb.copy_data_to_vector(vector, 0, this.slots.buffer, this.slots.byteOffset, n * STRING_T_BYTES);
+    duckdb.copy_data_to_vector(vector, 0, this.buffer, 0, n * width);
     for (let i = 0; i < this.heapRows.length; i++) duckdb.vector_assign_string_element(vector, this.heapRows[i] ?? 0, this.heapStrings[i] ?? '');
     // always: a reset chunk need not clear the null bits of the chunk before it
     duckdb.vector_ensure_validity_writable(vector);
@@ -193,9 +212,54 @@ class StringColumn {
   }
 }
 
-/** the column kinds written through StringColumn instead of the node-api vector wrapper */
-function isStringKind(kind: ColumnKind): boolean {
-  return kind === 'varchar' || kind === 'json';
+/**
+ * Writes present value `v` of `kind` as row `r` of the scratch; false when it is of the wrong
+ * type or out of range (the same checks as the converters).
+ */
+function writeValue(kind: ColumnKind, scratch: ScratchColumn, r: number, v: unknown, jsonText: (v: unknown) => string | null): boolean {
+  switch (kind) {
+    case 'varchar':
+      if (typeof v !== 'string') return false;
+      scratch.string(r, v);
+      return true;
+    case 'json': {
+      const text = jsonText(v);
+      if (text === null) return false;
+      scratch.string(r, text);
+      return true;
+    }
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) return false;
+      scratch.int32(r, v);
+      return true;
+    case 'bigint':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return false;
+      scratch.int64(r, v);
+      return true;
+    case 'double':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+      scratch.float64(r, v);
+      return true;
+    case 'boolean':
+      if (typeof v !== 'boolean') return false;
+      scratch.bool(r, v);
+      return true;
+    case 'timestamp': {
+      if (typeof v !== 'string') return false;
+      const us = isoToMicrosNumber(v);
+      if (us !== null) {
+        scratch.int64(r, us);
+        return true;
+      }
+      // far from today (before 1685, after 2255): exact through a BigInt
+      const big = isoToMicros(v);
+      if (big === null) return false;
+      scratch.int64Big(r, big);
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /**
@@ -216,35 +280,35 @@ export function appendRows<R>(
   if (rows.length === 0) return;
   const types: DuckDBType[] = [];
   for (let i = 0; i < columns.length; i++) types.push(appender.columnType(i));
-  const conv = converters(new Map());
+  const jsonText = jsonTexts();
   // one chunk, reset and refilled: a chunk's vectors and string heap are native memory that
   // V8 does not see, so a new chunk per 2048 rows would pile up until a late GC
   const chunk = DuckDBDataChunk.create(types);
-  const strings = new StringColumn();
+  const scratch = new ScratchColumn();
   for (let off = 0; off < rows.length; off += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows.length - off);
     chunk.reset();
     chunk.rowCount = n;
     for (let c = 0; c < columns.length; c++) {
       const col = columns[c] as ColumnSpec<R>;
-      const convert = conv[col.kind];
-      if (isStringKind(col.kind)) {
-        strings.reset();
+      const width = col.kind === 'varchar' || col.kind === 'json' ? STRING_T_BYTES : WIDTH[col.kind];
+      if (width !== undefined) {
+        scratch.reset();
         for (let r = 0; r < n; r++) {
           const row = rows[off + r] as R;
           const v = col.get(row);
           if (v === null || v === undefined) {
             if (!col.nullable) throw bad(where(row), col.field, v);
-            strings.setNull(r);
-            continue;
+            scratch.setNull(r);
+          } else if (!writeValue(col.kind, scratch, r, v, jsonText)) {
+            throw bad(where(row), col.field, v);
           }
-          const value = convert(v);
-          if (typeof value !== 'string') throw bad(where(row), col.field, v);
-          strings.set(r, value);
         }
-        strings.flush(chunk, c, n);
+        scratch.flush(chunk, c, n, width);
         continue;
       }
+      // lists: node-api's list vectors (their items are written in bulk on flush)
+      const convert = LIST_CONVERTERS[col.kind as ListKind];
       const vector: DuckDBVector = chunk.getColumnVector(c);
       for (let r = 0; r < n; r++) {
         const row = rows[off + r] as R;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../core/store/chunks.js';
 import { FLOW_COLUMNS, openStore } from '../../core/store/index.js';
-import { isoToMicros, microsToIso } from '../../core/store/time.js';
+import { isoToMicros, isoToMicrosNumber, microsToIso } from '../../core/store/time.js';
 import { flowColumns } from '../../core/store/write.js';
 import { syntheticReport } from './synthetic.js';
 
@@ -100,6 +100,41 @@ describe('isoToMicros', () => {
   it('rejects what looks like the fast form but is not a time', () => {
     for (const s of ['2024-13-01T12:34:56.000001Z', '2024-03-01T12:34:5x.000001Z', '2024-03-01T12:34:56.00000aZ', 'abcd-03-01T12:34:56.000001Z']) {
       expect(isoToMicros(s)).toBeNull();
+    }
+  });
+
+  it('isoToMicrosNumber is isoToMicros as a number while that is exact, else null', () => {
+    for (const s of ['2024-03-01T12:34:56.000001Z', '1969-12-31T23:59:59.999999Z', '1700-01-01T00:00:00.5Z', '2200-06-30T12:00:00+02:00']) {
+      expect(isoToMicrosNumber(s)).toBe(Number(isoToMicros(s)));
+    }
+    expect(isoToMicrosNumber('1500-01-01T00:00:00.000001Z')).toBeNull();
+    expect(isoToMicrosNumber('9999-12-31T23:59:59.999999Z')).toBeNull();
+    expect(isoToMicrosNumber('not a time')).toBeNull();
+  });
+});
+
+describe('fixed-width columns written as bytes', () => {
+  it('timestamps far from today, negative and large integers round-trip exactly', async () => {
+    const report = syntheticReport('chunks-wide', 4);
+    const stamps = ['1500-01-01T00:00:00.000001Z', '9999-12-31T23:59:59.999999Z', '1969-12-31T23:59:59.999999Z', '2024-03-01T12:34:56.123456Z'];
+    report.flows.forEach((f, i) => {
+      f.firstSeen = stamps[i] ?? f.firstSeen;
+      f.lastSeen = stamps[i] ?? f.lastSeen;
+      f.bytes.clientToServer = [Number.MAX_SAFE_INTEGER, 2 ** 32, 2 ** 32 - 1, 0][i] ?? 0;
+      f.tunnelId = [-1, -(2 ** 40), 2 ** 31, 7][i] ?? 0;
+      f.vlan = [2 ** 31 - 1, -(2 ** 31), 4095, -1][i] ?? 0;
+    });
+    const store = await openStore(join(dir, 'w.duckdb'));
+    await store.writeScan(report);
+    const page = await store.listFlows('chunks-wide', { limit: 10, sort: 'id', order: 'asc' });
+    await store.close();
+    expect(page?.flows.length).toBe(4);
+    for (const got of page?.flows ?? []) {
+      const want = report.flows.find((f) => f.id === got.id);
+      expect(isoToMicros(got.firstSeen)).toBe(isoToMicros(want?.firstSeen ?? ''));
+      expect(got.bytes.clientToServer).toBe(want?.bytes.clientToServer);
+      expect(got.tunnelId).toBe(want?.tunnelId);
+      expect(got.vlan).toBe(want?.vlan);
     }
   });
 });
