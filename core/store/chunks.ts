@@ -1,12 +1,14 @@
 /**
  * Column-major bulk writes through the DuckDB Appender (duckdb_append_data_chunk).
  *
- * Rows go into DuckDB as data chunks of up to `vector_size` rows: numbers, booleans and
- * timestamps are written into the chunk's own typed arrays from JS and copied over once per
- * column, so only strings and list items cross into DuckDB one call at a time. Per-value
- * Appender calls (duckdb_append_int32 …) cost one native call each, ~0.3 µs; on the reference
- * workload (36 k flows × 47 columns) filling the flows table takes about half the time
- * (0.69 → 0.36 s; the whole store write 0.88 → 0.59 s).
+ * Rows go into DuckDB as data chunks of up to `vector_size` rows. Every column but the lists is
+ * built as bytes in a JS scratch buffer — numbers, booleans, timestamps, and short ASCII strings
+ * in DuckDB's inlined string form — and copied into the chunk with one native call, plus one
+ * for its validity; only longer strings and list items cross into DuckDB one call at a time.
+ * Per-value Appender calls (duckdb_append_int32 …) cost one native call each, ~0.3 µs; on the
+ * reference workload (36 k flows × 47 columns) the whole store write went 0.88 → 0.59 s with
+ * typed-array numbers, and the flows write 523 → 391 ms with the scratch columns. The byte
+ * layouts are little-endian, as on every platform DuckDB ships Node binaries for.
  *
  * A column spec names its kind, the report field it comes from (for the error message) and a
  * getter. Values are checked here as the row appender did: a value of the wrong type throws
@@ -145,9 +147,8 @@ const TWO_32 = 4294967296;
  * call and no BigInt or value object per cell. Most report strings are short codes (tcp, tls,
  * classical, x25519, key_share, high …): in the inlined string_t form they need no native call
  * either (≈ 0.5 µs each); on the reference workload 664 k of the 838 k string cells (nulls
- * included) need none, and the flows write went from 523 to 447 ms (medians of 5, same
- * process). Sharing one assigned slot between the rows that repeat a long string saved only
- * ≈ 10 ms more and was not kept.
+ * included) need none. Sharing one assigned slot between the rows that repeat a long string
+ * saved only ≈ 10 ms more and was not kept.
  */
 class ScratchColumn {
   private readonly buffer = new ArrayBuffer(CHUNK_ROWS * STRING_T_BYTES);
@@ -214,7 +215,7 @@ class ScratchColumn {
 
 /**
  * Writes present value `v` of `kind` as row `r` of the scratch; false when it is of the wrong
- * type or out of range (the same checks as the converters).
+ * type or out of range (the checks the row-by-row appender made).
  */
 function writeValue(kind: ColumnKind, scratch: ScratchColumn, r: number, v: unknown, jsonText: (v: unknown) => string | null): boolean {
   switch (kind) {
