@@ -146,9 +146,8 @@ class ServerVerdicts {
   private readonly bySni = new Map<string, Map<string, Map<number, Sensitivity>>>();
   size = 0;
 
-  private static rest(report: FlowReport): number {
+  private static rest(report: FlowReport, app: number): number {
     // port < 2^16; app index < 2^5; transport and MCP one bit each
-    const app = APP_INDEX.get(report.app) ?? APP_OTHER;
     return ((report.server.port * 32 + app) * 2 + (report.transport === 'udp' ? 1 : 0)) * 2 + (report.mcp !== null ? 1 : 0);
   }
 
@@ -179,15 +178,17 @@ class ServerVerdicts {
   }
 
   get(report: FlowReport): Sensitivity | undefined {
-    if (!APP_INDEX.has(report.app)) return undefined;
-    return this.leaf(report, false)?.get(ServerVerdicts.rest(report));
+    const app = APP_INDEX.get(report.app);
+    if (app === undefined) return undefined;
+    return this.leaf(report, false)?.get(ServerVerdicts.rest(report, app));
   }
 
   set(report: FlowReport, s: Sensitivity): void {
-    if (this.size >= INTERN_MAX || !APP_INDEX.has(report.app)) return;
+    const app = APP_INDEX.get(report.app);
+    if (this.size >= INTERN_MAX || app === undefined) return;
     const leaf = this.leaf(report, true);
     if (leaf === undefined) return;
-    const k = ServerVerdicts.rest(report);
+    const k = ServerVerdicts.rest(report, app);
     if (!leaf.has(k)) this.size++;
     leaf.set(k, s);
   }
@@ -195,7 +196,6 @@ class ServerVerdicts {
 
 /** the engine's application protocols (AppProto); other values are not cached */
 const APP_INDEX: ReadonlyMap<string, number> = new Map(['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns'].map((a, i) => [a, i]));
-const APP_OTHER = 31;
 
 /** The same from the report alone (re-assessment after resumption linking). */
 export function assessFlowReport(report: FlowReport, evidence: Evidence[], policy: Policy, now: Date, captureTimeMicros?: number): void {

@@ -152,7 +152,7 @@ const TWO_32 = 4294967296;
  */
 class ScratchColumn {
   private readonly buffer = new ArrayBuffer(CHUNK_ROWS * STRING_T_BYTES);
-  readonly bytes = new Uint8Array(this.buffer);
+  private readonly bytes = new Uint8Array(this.buffer);
   private readonly u32 = new Uint32Array(this.buffer);
   private readonly i32 = new Int32Array(this.buffer);
   private readonly f64 = new Float64Array(this.buffer);
