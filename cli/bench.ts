@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run bench -- FILE [--db] [--compare-tls [--runs N]] [--no-tshark]`: scans FILE once and
- * prints MB/s, packets/s, flows/s and peak RSS. `--db` also stores the scan in a fresh DuckDB file
- * and counts the whole store step (open, write, close) in the total. `--compare-tls` scans the
+ * prints MB/s, packets/s, flows/s and peak RSS. `--db` also hashes the input (sha256, as
+ * `hndl-scan --db` does) and stores the scan in a fresh DuckDB file, and counts the whole store
+ * step (open, write, close) in the total. `--compare-tls` scans the
  * file again in a child process with TLS analysis switched off and prints what TLS decoding,
  * classification and JA4 add; with `--runs N` both scans run N times each in fresh processes,
  * alternating, and the medians are compared (one pair of runs is within the ±10 % these
@@ -38,7 +39,8 @@ const ms = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e
 
 async function run(file: string, withDb: boolean, tls: boolean): Promise<BenchResult> {
   const t0 = process.hrtime.bigint();
-  const report = await scanInputs([file], tls ? {} : { dispatch: { tls: false } });
+  // like `hndl-scan FILE --db PATH`: a stored scan records each input's sha256
+  const report = await scanInputs([file], { hash: withDb, ...(tls ? {} : { dispatch: { tls: false } }) });
   const scanMs = ms(t0);
   let dbParts: BenchResult['dbParts'] = null;
   if (withDb) {

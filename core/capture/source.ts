@@ -14,6 +14,7 @@ import { Readable, pipeline } from 'node:stream';
 import type { CaptureFormat, CaptureReader } from './types.js';
 import type { PcapngReaderOptions } from './pcapng.js';
 import { detectFormat, createReader, SNIFF_BYTES, type AnyCaptureReader } from './detect.js';
+import { FileHashThread, HASH_THREAD_MIN_BYTES } from './hash-thread.js';
 
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -96,8 +97,24 @@ function result(path: string, reader: AnyCaptureReader, compressed: boolean, byt
  * (use scanInput, which decompresses as a stream). Throws CaptureInputError for user errors.
  */
 export function readCaptureFile(path: string, opts: SourceOptions): InputResult | null {
+  const r = readPlainFile(path, opts, false);
+  return r === null ? null : r.res;
+}
+
+interface PlainRead {
+  res: InputResult;
+  /** the input's sha256 when it is being computed on a second thread (res.sha256 is null until then) */
+  digest: Promise<string> | null;
+}
+
+/**
+ * The synchronous plain-file path. With `offThread`, a file of HASH_THREAD_MIN_BYTES or more
+ * asked for its sha256 is hashed by a FileHashThread while this thread scans it.
+ */
+function readPlainFile(path: string, opts: SourceOptions, offThread: boolean): PlainRead | null {
   const name = opts.displayName ?? path;
   let fd: number;
+  let thread: FileHashThread | null = null;
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
@@ -119,8 +136,10 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
       throw toInputError(e, name);
     }
     if (isDir) throw new CaptureInputError('EISDIR', `${name}: is a directory, not a capture file`);
-    const total = opts.onProgress === undefined ? null : fs.fstatSync(fd).size;
-    const hash = opts.hash === true ? createHash('sha256') : null;
+    const size = fs.fstatSync(fd).size;
+    const total = opts.onProgress === undefined ? null : size;
+    const hashThread = opts.hash === true && offThread && size >= HASH_THREAD_MIN_BYTES;
+    const hash = opts.hash === true && !hashThread ? createHash('sha256') : null;
     const head = Buffer.allocUnsafe(SNIFF_BYTES);
     let headLen = 0;
     while (headLen < SNIFF_BYTES) {
@@ -132,33 +151,51 @@ export function readCaptureFile(path: string, opts: SourceOptions): InputResult 
     if (det.kind === 'gzip') return null;
     if (det.kind === 'other') throw notCapture(name, det.description);
     const reader = createReader(det.kind, opts);
+    // from here the hash thread owns the descriptor (it closes it when done)
+    if (hashThread) thread = new FileHashThread(fd);
     let bytes = headLen;
     hash?.update(head.subarray(0, headLen));
+    thread?.advance(bytes);
     reader.push(head.subarray(0, headLen));
     opts.onProgress?.(bytes, total);
     const chunk = Buffer.allocUnsafe(Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES));
     // after a fatal reader error keep reading only to finish the hash
-    while (reader.error === null || hash !== null) {
+    const hashing = hash !== null || thread !== null;
+    while (reader.error === null || hashing) {
       const n = read(chunk, 0, chunk.length);
       if (n === 0) break;
       bytes += n;
       const view = chunk.subarray(0, n);
       hash?.update(view);
+      thread?.advance(bytes);
       reader.push(view);
       opts.onProgress?.(bytes, total);
     }
     reader.end();
-    return result(path, reader, false, bytes, hash);
+    const res = result(path, reader, false, bytes, hash);
+    return { res, digest: thread === null ? null : thread.finish(bytes) };
+  } catch (e) {
+    thread?.abort();
+    throw e;
   } finally {
-    fs.closeSync(fd);
+    if (thread === null) fs.closeSync(fd);
   }
 }
 
 /** Scan a path ('-' = standard input): plain files synchronously, gzip and stdin as streams. */
 export async function scanInput(path: string, opts: SourceOptions): Promise<InputResult> {
   if (path === '-') return scanStream(process.stdin, '-', { ...opts, displayName: opts.displayName ?? 'stdin' });
-  const plain = readCaptureFile(path, opts);
-  if (plain !== null) return plain;
+  const plain = readPlainFile(path, opts, true);
+  if (plain !== null) {
+    if (plain.digest !== null) {
+      try {
+        plain.res.sha256 = await plain.digest;
+      } catch (e) {
+        throw toInputError(e, opts.displayName ?? path);
+      }
+    }
+    return plain.res;
+  }
   const name = opts.displayName ?? path;
   let stream: fs.ReadStream;
   try {
