@@ -91,8 +91,10 @@ export class FlowKeyIndex {
     let hs: number;
     let hd: number;
     if (alen === 4) {
-      const a = buf.readInt32BE(so);
-      const b = buf.readInt32BE(dof);
+      // big-endian words written out (in bounds: checked above): Buffer#readInt32BE and a helper
+      // function were both left as calls by the JIT, ≈ 180 and 100 instructions per packet
+      const a = ((buf[so] ?? 0) << 24) | ((buf[so + 1] ?? 0) << 16) | ((buf[so + 2] ?? 0) << 8) | (buf[so + 3] ?? 0);
+      const b = ((buf[dof] ?? 0) << 24) | ((buf[dof + 1] ?? 0) << 16) | ((buf[dof + 2] ?? 0) << 8) | (buf[dof + 3] ?? 0);
       s[0] = a;
       d[0] = b;
       s[1] = s[2] = s[3] = 0;
@@ -101,8 +103,10 @@ export class FlowKeyIndex {
       hd = fmix(mix(dp, b));
     } else {
       for (let i = 0; i < 4; i++) {
-        s[i] = buf.readInt32BE(so + 4 * i);
-        d[i] = buf.readInt32BE(dof + 4 * i);
+        const x = so + 4 * i;
+        const y = dof + 4 * i;
+        s[i] = ((buf[x] ?? 0) << 24) | ((buf[x + 1] ?? 0) << 16) | ((buf[x + 2] ?? 0) << 8) | (buf[x + 3] ?? 0);
+        d[i] = ((buf[y] ?? 0) << 24) | ((buf[y + 1] ?? 0) << 16) | ((buf[y + 2] ?? 0) << 8) | (buf[y + 3] ?? 0);
       }
       hs = fmix(mix(mix(mix(mix(sp, s[0] ?? 0), s[1] ?? 0), s[2] ?? 0), s[3] ?? 0));
       hd = fmix(mix(mix(mix(mix(dp, d[0] ?? 0), d[1] ?? 0), d[2] ?? 0), d[3] ?? 0));

@@ -21,6 +21,7 @@
  */
 import type { DecodedPacket } from '../net/packet.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, formatAddr } from '../net/packet.js';
+import { Ipv4Names } from '../net/addr-names.js';
 import type { Weirds } from '../util/weirds.js';
 import type {
   AppFactory,
@@ -165,6 +166,8 @@ export class FlowTable implements StreamSink<FlowState> {
   private freeSlots: number[] = [];
   private slotCap = 0;
   private used = 0;
+  /** remembered text forms of IPv4 addresses (bounded) */
+  private readonly ipv4Names = new Ipv4Names();
   private nextId = 0;
   private now = -Infinity;
   private lastSweep = -Infinity;
@@ -546,8 +549,8 @@ export class FlowTable implements StreamSink<FlowState> {
       clientIsA = true;
       clientBy = 'first-packet';
     }
-    const a = formatAddr(p.buf, p.srcAddrOff, ver);
-    const b = formatAddr(p.buf, p.dstAddrOff, ver);
+    const a = ver === 4 ? this.ipv4Names.name(p.buf, p.srcAddrOff) : formatAddr(p.buf, p.srcAddrOff, ver);
+    const b = ver === 4 ? this.ipv4Names.name(p.buf, p.dstAddrOff) : formatAddr(p.buf, p.dstAddrOff, ver);
     const flow: Flow = {
       id: this.nextId++,
       transport: tcp ? 'tcp' : 'udp',
