@@ -86,7 +86,7 @@ export class FileHashThread {
     this.limit = new BigInt64Array(sab, 8, 1);
     let worker: Worker | null = null;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, sab, readBytes: READ_BYTES } });
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, sab, readBytes: READ_BYTES }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4 } });
     } catch {
       worker = null;
     }
