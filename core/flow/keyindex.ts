@@ -29,7 +29,7 @@ function mix(h: number, k: number): number {
   return (Math.imul(h, 5) + M5) | 0;
 }
 
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, F1);
   h ^= h >>> 13;

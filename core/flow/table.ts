@@ -21,7 +21,7 @@
  */
 import type { DecodedPacket } from '../net/packet.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, formatAddr } from '../net/packet.js';
-import { Ipv4Names } from '../net/addr-names.js';
+import { Ipv4Names } from './addr-names.js';
 import type { Weirds } from '../util/weirds.js';
 import type {
   AppFactory,

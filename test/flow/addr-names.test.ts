@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ipv4Names } from '../../core/net/addr-names.js';
+import { Ipv4Names } from '../../core/flow/addr-names.js';
 import { formatAddr } from '../../core/net/packet.js';
 
 function bytesOf(addr: number): Uint8Array {

@@ -2,26 +2,18 @@
  * Text forms of IPv4 addresses, remembered: a capture's flows share few servers (and clients),
  * and formatting a dotted quad builds several strings each time (≈ 2 500 instructions). The
  * table is open addressing with linear probing over the 32-bit address (hashed with the
- * MurmurHash3 finaliser, Austin Appleby, public domain) and has a fixed capacity: when it is
+ * flow index's MurmurHash3 finaliser) and has a fixed capacity: when it is
  * three-quarters full it is emptied, so a capture of a million addresses costs at most one
  * formatting per flow, as before, and the table never grows. IPv6 addresses are formatted each
  * time (formatAddr).
  */
-import { formatAddr } from './packet.js';
+import { formatAddr } from '../net/packet.js';
+import { fmix } from './keyindex.js';
 
 /** slots (a power of two) */
 const CAPACITY = 1 << 14;
 const MASK = CAPACITY - 1;
 const MAX_USED = (CAPACITY * 3) / 4;
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 export class Ipv4Names {
   private readonly keys = new Int32Array(CAPACITY);
