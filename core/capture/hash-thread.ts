@@ -86,7 +86,14 @@ export class FileHashThread {
     this.limit = new BigInt64Array(sab, 8, 1);
     let worker: Worker | null = null;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, sab, readBytes: READ_BYTES }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4 } });
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { fd, sab, readBytes: READ_BYTES },
+        // CommonJS source, whatever flags this process runs with (an inherited --input-type=module
+        // would make it ESM); a small heap: it holds a 4 MiB read buffer and a hash
+        execArgv: [],
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4 },
+      });
     } catch {
       worker = null;
     }
