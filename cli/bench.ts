@@ -3,11 +3,10 @@
  * `npm run bench -- FILE [--db] [--compare-tls [--runs N]] [--no-tshark]`: scans FILE once and
  * prints MB/s, packets/s, flows/s and peak RSS. `--db` also hashes the input (sha256, as
  * `hndl-scan --db` does) and stores the scan in a fresh DuckDB file, and counts the whole store
- * step (open, write, close) in the total. `--compare-tls` scans the
- * file again in a child process with TLS analysis switched off and prints what TLS decoding,
- * classification and JA4 add; with `--runs N` both scans run N times each in fresh processes,
- * alternating, and the medians are compared (one pair of runs is within the ±10 % these
- * machines drift by). When tshark is installed, times the equivalent tshark field extraction on
+ * step (open, write, close) in the total. `--compare-tls` scans the file again in a child
+ * process with TLS analysis switched off and prints what TLS decoding, classification and JA4
+ * add; with `--runs N` both scans run N times each in fresh processes, alternating, and the
+ * medians are compared (one pair of runs is within the ±10 % these machines drift by). When tshark is installed, times the equivalent tshark field extraction on
  * the same file in the same run and prints the ratio. A benchmark, not a test: figures go in the
  * notes.
  */
