@@ -11,8 +11,8 @@
  * flows × 47 columns) the whole store write went 0.88 → 0.59 s with typed-array numbers, and
  * the flows write 523 → 391 ms with byte-built columns.
  *
- * Encoding and appending are separate steps so that the CLI can encode on the scan thread and
- * append on the store's own thread (core/store/writer-thread.ts); appendRows does both here.
+ * Encoding (pure JS, checked and testable without DuckDB) and appending (the native calls) are
+ * separate steps; appendRows does both, chunk by chunk.
  */
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
@@ -37,7 +37,7 @@ function assignStrings(vector: duckdb.Vector, enc: EncodedChunk, from: number, t
  * heap are native memory that V8 does not see, so a new chunk per write would pile up until a
  * late GC). `kinds` are the columns' kinds, in table order, as encoded.
  */
-export function appendEncoded(appender: DuckDBAppender, chunk: DuckDBDataChunk, kinds: readonly ColumnKind[], enc: EncodedChunk): void {
+function appendEncoded(appender: DuckDBAppender, chunk: DuckDBDataChunk, kinds: readonly ColumnKind[], enc: EncodedChunk): void {
   if (enc.columns !== kinds.length) throw new StoreError('INVALID_REPORT', `chunk has ${enc.columns} columns, the table ${kinds.length}`);
   const n = enc.rows;
   chunk.reset();
@@ -69,7 +69,7 @@ export function appendEncoded(appender: DuckDBAppender, chunk: DuckDBDataChunk, 
 }
 
 /** a reusable chunk for the appender's table */
-export function chunkFor(appender: DuckDBAppender): DuckDBDataChunk {
+function chunkFor(appender: DuckDBAppender): DuckDBDataChunk {
   const types: DuckDBType[] = [];
   for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
   return DuckDBDataChunk.create(types);
