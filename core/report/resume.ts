@@ -24,18 +24,23 @@ export interface SessionKeys {
 /** Link resumed flows to their origin; returns the flows whose kex changed. */
 export function linkResumptions(flows: FlowReport[]): FlowReport[] {
   const origin = new Map<string, FlowReport>();
+  // one pass over all flows (each costs cache misses): origins by key, and the resumed flows,
+  // which are linked once every origin is known
+  const resumed: FlowReport[] = [];
   for (const f of flows) {
     const keys = f.tls?.sessionKeys as SessionKeys | undefined;
-    if (!keys?.provides || f.kex.negotiated === 'unknown' || f.kex.resumedFromFlow !== undefined) continue;
+    if (!keys || f.kex.resumedFromFlow !== undefined) continue;
+    if (f.kex.reason === 'resumed' && keys.offers) resumed.push(f);
+    if (!keys.provides || f.kex.negotiated === 'unknown') continue;
     for (const k of keys.provides) {
       if (origin.size >= MAX_SESSIONS) break;
       if (!origin.has(k)) origin.set(k, f);
     }
   }
   const changed: FlowReport[] = [];
-  for (const f of flows) {
-    const keys = f.tls?.sessionKeys as SessionKeys | undefined;
-    if (f.kex.reason !== 'resumed' || f.kex.resumedFromFlow !== undefined || !keys?.offers) continue;
+  for (const f of resumed) {
+    const keys = f.tls?.sessionKeys as SessionKeys;
+    if (!keys.offers) continue;
     const o = keys.offers.map((k) => origin.get(k)).find((x) => x !== undefined && x !== f);
     if (!o) continue;
     f.kex.negotiated = o.kex.negotiated;
