@@ -55,14 +55,10 @@ const HYBRID = 'X25519MLKEM768';
 /** the server a flow belongs to: SNI, else ip:port (the same label the findings use) */
 export const serverKeyOf: (f: FlowReport) => string = serverLabel;
 
-const levelOf = (f: FlowReport): RiskLevel => f.risk?.level ?? 'none';
-const atRisk = (f: FlowReport): boolean => levelOf(f) !== 'none';
 const bytesOf = (f: FlowReport): number => f.bytes.clientToServer + f.bytes.serverToClient;
 const isMcp = (f: FlowReport): boolean => f.mcp !== null || f.app === 'mcp';
 const isSsh = (f: FlowReport): boolean => f.app === 'ssh' || (f.kex.mechanism ?? '').startsWith('ssh');
 const isLegacyGroup = (g: string | null): boolean => g !== null && /kyber|cecpq/i.test(g);
-
-const LEVEL_BY_RANK: readonly RiskLevel[] = ['none', 'low', 'medium', 'high', 'critical'];
 
 /** server recommendation flags (serverRecommendations), one bit each */
 const R_PLAIN_MCP = 1;
@@ -106,12 +102,12 @@ class GroupAcc {
 
   summary(recommendations: string[]): GroupSummary {
     const byLevel = {} as Record<RiskLevel, number>;
-    LEVEL_BY_RANK.forEach((l, i) => { byLevel[l] = this.levels[i] ?? 0; });
+    RISK_LEVELS.forEach((l, i) => { byLevel[l] = this.levels[i] ?? 0; });
     const negotiated = {} as Record<KexClass, number>;
     KEX_CLASSES.forEach((k, i) => { negotiated[k] = this.kex[i] ?? 0; });
     return {
       key: this.key, flows: this.flows, flowsAtRisk: this.flows - byLevel.none, bytes: this.bytes, bytesAtRisk: this.bytesAtRisk,
-      maxLevel: LEVEL_BY_RANK[this.maxRank] ?? 'none', maxScore: this.maxScore, byLevel, negotiated,
+      maxLevel: RISK_LEVELS[this.maxRank] ?? 'none', maxScore: this.maxScore, byLevel, negotiated,
       worstCategory: this.hasWorst ? this.worstCategory : null, worstLifetimeYears: this.hasWorst ? this.worstYears : null, mcpFlows: this.mcpFlows, recommendations,
     };
   }

@@ -95,8 +95,7 @@ export const L_CHILD_HEAP_END = 5;
  * One data chunk's columns as bytes. Column c's data starts at c × SECTION_BYTES (rows × its
  * width), its validity at c × SECTION_BYTES + VALIDITY_AT; a list column's child items start at
  * layout[childOff]. Strings that are not inlined are heapStrings[heapStart, heapEnd) for the
- * rows heapRows[heapStart, heapEnd) (child item indexes for a list's child range). Every
- * buffer is plain data: it can be transferred to another thread.
+ * rows heapRows[heapStart, heapEnd) (child item indexes for a list's child range).
  */
 export interface EncodedChunk {
   rows: number;

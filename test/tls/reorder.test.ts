@@ -50,7 +50,7 @@ describe('a hybrid ClientHello in three segments delivered out of order', () => 
     for (let i = 0; i < frames.length && at < 0; i++) {
       const f = frames[i];
       if (!f || !decodeFrame(f.linkType, f.data, 0, f.data.length, p, new Weirds())) continue;
-      if (p.payloadLen > 0 && p.payloadLen > 600) {
+      if (p.payloadLen > 600) {
         at = i;
         client = `${p.srcPort}`;
       }
