@@ -76,10 +76,19 @@ function chunkFor(appender: DuckDBAppender): DuckDBDataChunk {
 }
 
 /**
- * Appends `rows` to the appender's table, CHUNK_ROWS at a time. `columns` must list every
+ * Chunks between Appender flushes. DuckDB's Appender keeps appended chunks in its own buffer
+ * until 204 800 rows (100 × STANDARD_VECTOR_SIZE) or close, and only then copies them into the
+ * transaction: for the reference workload's 36 k flows both copies (≈ 50 MB each) were alive at
+ * once. A flush every 2 048 rows moves them into the transaction as they come: −25 to −40 MB of
+ * peak RSS, for 0–20 ms (a flush per 512-row chunk cost ≈ 60 ms).
+ */
+export const FLUSH_CHUNKS = 4;
+
+/**
+ * Appends `rows` to the appender's table, CHUNK_ROWS at a time, flushing every FLUSH_CHUNKS. `columns` must list every
  * column of the table in order (checked against the appender). `where` names a row in errors.
  * Throws StoreError('INVALID_REPORT') on the first invalid value; rows of earlier chunks are
- * then already in the appender, so the caller clears it and rolls back.
+ * then already in the appender or the transaction, so the caller clears it and rolls back.
  */
 export function appendRows<R>(
   appender: DuckDBAppender,
@@ -94,7 +103,8 @@ export function appendRows<R>(
   const kinds = columns.map((c) => c.kind);
   const encoder = new ChunkEncoder(columns, where);
   const chunk = chunkFor(appender);
-  for (let off = 0; off < rows.length; off += CHUNK_ROWS) {
+  for (let off = 0, n = 1; off < rows.length; off += CHUNK_ROWS, n++) {
     appendEncoded(appender, chunk, kinds, encoder.encode(rows, off, Math.min(CHUNK_ROWS, rows.length - off)));
+    if (n % FLUSH_CHUNKS === 0) appender.flushSync();
   }
 }

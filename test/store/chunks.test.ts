@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHUNK_ROWS } from '../../core/store/chunks.js';
+import { CHUNK_ROWS, FLUSH_CHUNKS } from '../../core/store/chunks.js';
 import { FLOW_COLUMNS, openStore } from '../../core/store/index.js';
 import { isoToMicros, isoToMicrosNumber, microsToIso } from '../../core/store/time.js';
 import { flowColumns } from '../../core/store/write.js';
@@ -78,6 +78,34 @@ describe('flows writer', () => {
       message: `flow ${String(f?.id)}: invalid client.port: 1.5`,
     });
     expect(await store.listScans()).toEqual([]);
+    await store.close();
+  });
+
+  it('rolls back rows already flushed from the Appender into the transaction', async () => {
+    const flushed = CHUNK_ROWS * FLUSH_CHUNKS;
+    // an invalid value in the chunk after the first flush
+    const bad = syntheticReport('chunks-flushed-bad', flushed + 10);
+    const f = bad.flows[flushed + 3];
+    if (f) f.server.port = 1.5;
+    // a value only the table's CHECK constraint rejects, when its chunk is flushed
+    const check = syntheticReport('chunks-flushed-check', flushed * 2 + 1);
+    const h = check.flows[flushed + 1];
+    if (h) h.server.port = 70_000;
+    // a duplicate flow id: the primary key rejects it when its chunk is flushed
+    const dup = syntheticReport('chunks-flushed-dup', flushed * 2 + 1);
+    const g = dup.flows[flushed + 1];
+    if (g) g.id = dup.flows[0]?.id ?? 0;
+    const store = await openStore(join(dir, 'flushed.duckdb'));
+    await expect(store.writeScan(bad)).rejects.toMatchObject({ code: 'INVALID_REPORT', message: `flow ${String(f?.id)}: invalid server.port: 1.5` });
+    await expect(store.writeScan(check)).rejects.toMatchObject({ code: 'INVALID_REPORT', message: expect.stringMatching(/CHECK constraint/) });
+    await expect(store.writeScan(dup)).rejects.toThrow(/duplicate key|constraint/i);
+    expect(await store.listScans()).toEqual([]);
+    // nothing half-written is left behind: the same scan ids can be stored afterwards
+    const good = syntheticReport('chunks-flushed-bad', flushed + 10);
+    await store.writeScan(good);
+    const page = await store.listFlows('chunks-flushed-bad', { limit: 1, offset: 0, sort: 'id', order: 'asc' });
+    expect(page?.total).toBe(flushed + 10);
+    expect(await store.read((q) => q('SELECT count(*)::INTEGER AS n FROM flows'))).toEqual([{ n: flushed + 10 }]);
     await store.close();
   });
 });
