@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from './duckdb.js';
 import type { DuckDBConnection, DuckDBValue, Json } from '@duckdb/node-api';
 import { migrate, readSchemaVersion } from './migrate.js';
 

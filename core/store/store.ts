@@ -4,7 +4,7 @@
  * with a read. Flows and inputs are written with the DuckDB Appender inside one transaction
  * (rolled back on any failure). Extensions are never installed or loaded at run time.
  */
-import { DuckDBInstance, timestampValue } from '@duckdb/node-api';
+import { DuckDBInstance, timestampValue } from './duckdb.js';
 import { writeScanDetails } from './write.js';
 import { SCAN_DETAIL_TABLES } from './schema.js';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';

@@ -6,7 +6,7 @@
  * Schema version 2 adds appendMcpMessages / appendFinding / appendMcpPayloads and
  * writeScanDetails, which writes them inside writeScan's transaction.
  */
-import { timestampValue } from '@duckdb/node-api';
+import { timestampValue } from './duckdb.js';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Finding, FlowReport, InputReport, McpPayloadReport, ScanReport } from '../report/model.js';
 import { SCAN_DETAIL_TABLES } from './schema.js';

@@ -56,6 +56,15 @@ describe('decodeClientHello', () => {
     expect(ch.warnings).toBeUndefined();
   });
 
+  it('ALPN names equal to, near or longer than the common ones decode exactly', () => {
+    const names = ['h2', 'http/1.1', 'h3', 'h2c', 'dot', 'h', 'h1', 'h22', 'http/1.2', 'http/1.10', 'H2', '', 'ü', 'h2\u0000', 'acme-tls/1', 'acme-tls/2'];
+    const utf8Alpn = ext(16, vec16(names.flatMap((n) => vec8([...Buffer.from(n, 'utf8')]))));
+    const r = decodeClientHello(bytes(clientHelloBody({ exts: [utf8Alpn] })), 0x0301);
+    expect(r.ok && r.value.alpn).toEqual(names);
+    const sh = decodeServerHello(bytes(serverHelloBody({ exts: [alpn(['http/1.2'])] })));
+    expect(sh.ok && sh.value.alpn).toBe('http/1.2');
+  });
+
   it('the session id is a copy, not a view of the input (capture buffers are reused)', () => {
     const buf = bytes(body);
     const x = decodeClientHello(buf, 0x0301);
