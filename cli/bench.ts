@@ -6,7 +6,10 @@
  * step (open, write, close) in the total. `--compare-tls` scans the file again in a child
  * process with TLS analysis switched off and prints what TLS decoding, classification and JA4
  * add; with `--runs N` both scans run N times each in fresh processes, alternating, and the
- * medians are compared (one pair of runs is within the ±10 % these machines drift by). When tshark is installed, times the equivalent tshark field extraction on
+ * medians are compared (one pair of runs is within the ±10 % these machines drift by).
+ * `--stages [--runs N]` times the pipeline cut after each stage, each in fresh processes,
+ * alternating: the capture reader alone, + frame decoding, + the flow table (no analyzers, no
+ * reports), and the whole scan; what each stage adds is the difference of medians. When tshark is installed, times the equivalent tshark field extraction on
  * the same file in the same run and prints the ratio. A benchmark, not a test: figures go in the
  * notes.
  */
@@ -16,6 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanInputs } from '../core/scan.js';
+import { scanInput } from '../core/capture/source.js';
+import type { PacketSink } from '../core/capture/types.js';
+import { decodeFrame } from '../core/net/decode.js';
+import { newDecodedPacket } from '../core/net/packet.js';
+import { FlowTable } from '../core/flow/table.js';
+import { Weirds } from '../core/util/weirds.js';
 
 interface BenchResult {
   scanMs: number;
@@ -72,6 +81,100 @@ async function run(file: string, withDb: boolean, tls: boolean): Promise<BenchRe
   };
 }
 
+/** the pipeline cut after a stage (`--stages`); 'scan' is the whole scan */
+const STAGES = ['read', 'decode', 'flows', 'scan'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface StageResult {
+  ms: number;
+  cpuMs: number;
+  rssMb: number;
+  /** records read, frames decoded or flows ended: a check that the stage did its work */
+  count: number;
+}
+
+/** runs `file` through the pipeline up to `stage` in this process */
+async function runStage(file: string, stage: Stage): Promise<StageResult> {
+  const t0 = process.hrtime.bigint();
+  let count = 0;
+  if (stage === 'scan') {
+    count = (await scanInputs([file], {})).summary.flows;
+  } else {
+    const weirds = new Weirds();
+    const pkt = newDecodedPacket();
+    const table = new FlowTable({
+      factory: { attachStream: () => null, attachDatagram: () => null },
+      weirds,
+      onFlowEnd: () => {
+        count++;
+      },
+    });
+    const sinks: Record<Exclude<Stage, 'scan'>, PacketSink> = {
+      read: {
+        packet(): void {
+          count++;
+        },
+      },
+      decode: {
+        packet(linkType, _ts, data, off, capLen): void {
+          if (decodeFrame(linkType, data, off, capLen, pkt, weirds)) count++;
+        },
+      },
+      flows: {
+        packet(linkType, ts, data, off, capLen): void {
+          if (decodeFrame(linkType, data, off, capLen, pkt, weirds)) table.packet(pkt, ts);
+        },
+      },
+    };
+    await scanInput(file, { sink: sinks[stage], weirds });
+    if (stage === 'flows') table.flush();
+  }
+  const u = process.cpuUsage();
+  return { ms: ms(t0), cpuMs: (u.user + u.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024, count };
+}
+
+function runStageChild(file: string, stage: Stage): StageResult | string {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, self, file, '--stage', stage, '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `exit ${String(r.status)}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
+  try {
+    return JSON.parse(r.stdout) as StageResult;
+  } catch {
+    return 'unreadable output';
+  }
+}
+
+/** `--stages`: each cut of the pipeline `runs` times in fresh processes, alternating */
+function compareStages(file: string, runs: number, out: string[]): void {
+  const res = new Map<Stage, StageResult[]>(STAGES.map((st) => [st, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const st of STAGES) {
+      const r = runStageChild(file, st);
+      if (typeof r === 'string') {
+        out.push(`stage ${st} failed: ${r}`);
+        return;
+      }
+      res.get(st)?.push(r);
+    }
+  }
+  const label: Record<Stage, string> = {
+    read: 'read      capture reader (records)',
+    decode: 'decode    + frame decoding',
+    flows: 'flows     + flow table (flows ended)',
+    scan: 'scan      + analyzers, reports, risk',
+  };
+  let prev = 0;
+  for (const st of STAGES) {
+    const rs = res.get(st) ?? [];
+    const m = median(rs.map((r) => r.ms));
+    const add = st === 'read' ? '' : `  (+${(m - prev).toFixed(0)} ms)`;
+    out.push(
+      `${label[st].padEnd(38)} median ${m.toFixed(0).padStart(5)} ms${add.padEnd(14)} CPU ${median(rs.map((r) => r.cpuMs)).toFixed(0)} ms, peak RSS ${Math.max(...rs.map((r) => r.rssMb)).toFixed(0)} MB, count ${String(rs[0]?.count ?? 0)}`,
+    );
+    prev = m;
+  }
+}
+
 /** one scan (with or without TLS analysis) in a fresh process with this one's Node flags */
 function runChild(file: string, tls: boolean): BenchResult | string {
   const self = fileURLToPath(import.meta.url);
@@ -120,10 +223,20 @@ async function main(): Promise<void> {
   const withDb = args.includes('--db');
   const noTshark = args.includes('--no-tshark');
   const noTls = args.includes('--no-tls');
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs' && args[i - 1] !== '--stage');
   if (!file) {
-    process.stderr.write('usage: npm run bench -- FILE [--db] [--compare-tls [--runs N]] [--no-tshark]\n');
+    process.stderr.write('usage: npm run bench -- FILE [--db] [--compare-tls | --stages] [--runs N] [--no-tshark]\n');
     process.exit(2);
+  }
+  const stageAt = args.indexOf('--stage');
+  if (stageAt >= 0) {
+    const stage = STAGES.find((st) => st === args[stageAt + 1]);
+    if (stage === undefined) {
+      process.stderr.write(`bench: --stage takes one of ${STAGES.join(', ')}\n`);
+      process.exit(2);
+    }
+    process.stdout.write(`${JSON.stringify(await runStage(file, stage))}\n`);
+    return;
   }
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
@@ -146,6 +259,7 @@ async function main(): Promise<void> {
   out.push(`packets     ${res.packets}   flows ${res.flows}   evicted ${res.evicted}`);
   out.push(`negotiated  ${JSON.stringify(res.byNegotiated)}`);
   out.push(`peak RSS    ${res.rssMb.toFixed(0)} MB`);
+  if (args.includes('--stages')) compareStages(file, runs, out);
   if (args.includes('--compare-tls') && runs > 1) compareTls(file, runs, out);
   else if (args.includes('--compare-tls')) {
     const base = runChild(file, false);

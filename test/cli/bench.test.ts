@@ -31,6 +31,32 @@ describe('npm run bench', () => {
     expect(r.stdout).toMatch(/^TLS costs {3}[+-]\d+ % scan time, [+-]\d+ % CPU \(medians/m);
   });
 
+  it('--stages times the pipeline cut after each stage; each stage did its work', () => {
+    const r = bench([SAMPLE, '--no-tshark', '--stages', '--runs', '2']);
+    expect(r.code).toBe(0);
+    const packets = /^packets {5}(\d+) {3}flows (\d+)/m.exec(r.stdout);
+    expect(packets).not.toBeNull();
+    const stage = (name: string): number => {
+      const m = new RegExp(`^${name} .* median +\\d+ ms.* CPU \\d+ ms, peak RSS \\d+ MB, count (\\d+)$`, 'm').exec(r.stdout);
+      expect(m, name).not.toBeNull();
+      return Number(m?.[1]);
+    };
+    // the reader delivers every record, the flow table ends every flow the scan reports
+    expect(stage('read')).toBe(Number(packets?.[1]));
+    expect(stage('decode')).toBeGreaterThan(0);
+    expect(stage('decode')).toBeLessThanOrEqual(stage('read'));
+    expect(stage('flows')).toBe(Number(packets?.[2]));
+    expect(stage('scan')).toBe(Number(packets?.[2]));
+    expect(r.stdout).toMatch(/^decode .*\(\+-?\d+ ms\)/m);
+  });
+
+  it('a bad --stage is one line and exit 2', () => {
+    const r = bench([SAMPLE, '--stage', 'everything']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual(['bench: --stage takes one of read, decode, flows, scan']);
+  });
+
   it('a bad --runs is one line and exit 2, before any scan', () => {
     const r = bench([SAMPLE, '--compare-tls', '--runs', 'many']);
     expect(r.code).toBe(2);
