@@ -17,7 +17,6 @@ import { stdoutClosed } from './stdout.js';
 import type { Store } from '../core/store/index.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 import { loadPolicy, PolicyError } from '../core/risk/policy.js';
-import { writeReportSignature } from '../core/sign/files.js';
 import { loadMcpPolicy, McpPolicyError } from '../core/mcp/policy.js';
 import type { McpPolicy } from '../core/mcp/policy.js';
 
@@ -211,7 +210,11 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     } else {
       writePieces(o.out, pieces);
       // the signature covers the bytes as written
-      if (opts.sign !== undefined) writeReportSignature(o.out, readFileSync(o.out), opts.sign);
+      if (opts.sign !== undefined) {
+        // ML-DSA loads only when a report is signed
+        const { writeReportSignature } = await import('../core/sign/files.js');
+        writeReportSignature(o.out, readFileSync(o.out), opts.sign);
+      }
     }
   }
   if (opts.failOn === 'none') return EXIT_OK;

@@ -2,56 +2,12 @@
  * `hndl-scan keygen`, `hndl-scan sign` and `hndl-scan verify` (issue "Reports and CI gate"):
  * ML-DSA-65 (FIPS 204) keys and detached report signatures, file formats in core/sign/files.ts.
  * verify exits 0 and prints "valid", or exits 1 and prints "INVALID"; unreadable or malformed
- * files are one line on stderr and exit 2 (../shared/contract/README.md).
+ * files are one line on stderr and exit 2 (../shared/contract/README.md). The commands' work is
+ * in cli/sign-run.ts, loaded when one of them runs.
  */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import {
-  SignError, readBytes, signReport, signatureFileFor, verifyReportFiles, writeKeyPair,
-} from '../core/sign/index.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
 
 export const DEFAULT_KEY_PREFIX = 'hndl-scan';
-
-/** Run fn, turning SignError (a user's file problem) into UsageError (exit 2). */
-function userErrors<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e: unknown) {
-    if (e instanceof SignError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-export function runKeygen(opts: { out: string; force?: boolean }, out: (s: string) => void = (s) => process.stdout.write(s)): number {
-  const r = userErrors(() => writeKeyPair(opts.out, { force: opts.force === true }));
-  out(`wrote ${r.secretKeyFile} (secret key, mode 0600) and ${r.publicKeyFile} (public key), key id ${r.keyId}\n`);
-  return EXIT_OK;
-}
-
-export function runSign(report: string, opts: { key: string; out?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): number {
-  const sigPath = opts.out ?? signatureFileFor(report);
-  userErrors(() => {
-    const { sigText } = signReport(readBytes(report), opts.key);
-    try {
-      writeFileSync(sigPath, sigText);
-    } catch (e: unknown) {
-      throw new SignError('WRITE_FAILED', `cannot write ${sigPath}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
-  out(`wrote ${sigPath}\n`);
-  return EXIT_OK;
-}
-
-export function runVerify(report: string, sig: string, pub: string, out: (s: string) => void = (s) => process.stdout.write(s)): number {
-  const r = userErrors(() => verifyReportFiles(report, sig, pub));
-  if (r.valid) {
-    out(`valid (ML-DSA-65, key id ${r.keyId})\n`);
-    return EXIT_OK;
-  }
-  out(`INVALID: ${sig} is not a signature of ${report} by key ${r.keyId}\n`);
-  return EXIT_FINDINGS;
-}
 
 /** Register keygen, sign and verify on the root program. */
 export function registerSignCommands(program: Command): void {
@@ -60,7 +16,8 @@ export function registerSignCommands(program: Command): void {
     .description('create an ML-DSA-65 (FIPS 204) key pair for signing reports: PREFIX.key (mode 0600) and PREFIX.pub')
     .option('-o, --out <prefix>', 'path prefix of the key files', DEFAULT_KEY_PREFIX)
     .option('--force', 'overwrite existing key files')
-    .action((opts: { out: string; force?: boolean }) => {
+    .action(async (opts: { out: string; force?: boolean }) => {
+      const { runKeygen } = await import('./sign-run.js');
       process.exitCode = runKeygen(opts);
     });
 
@@ -70,7 +27,8 @@ export function registerSignCommands(program: Command): void {
     .argument('<report>', 'report file (its exact bytes are signed)')
     .requiredOption('-k, --key <keyfile>', 'secret key file written by keygen')
     .option('-o, --out <file>', 'signature file (default REPORT.sig)')
-    .action((report: string, opts: { key: string; out?: string }) => {
+    .action(async (report: string, opts: { key: string; out?: string }) => {
+      const { runSign } = await import('./sign-run.js');
       process.exitCode = runSign(report, opts);
     });
 
@@ -80,7 +38,8 @@ export function registerSignCommands(program: Command): void {
     .argument('<report>', 'report file')
     .argument('<sig>', 'signature file (REPORT.sig)')
     .argument('<pubkey>', 'public key file written by keygen')
-    .action((report: string, sig: string, pub: string) => {
+    .action(async (report: string, sig: string, pub: string) => {
+      const { runVerify } = await import('./sign-run.js');
       process.exitCode = runVerify(report, sig, pub);
     });
 }

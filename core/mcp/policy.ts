@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parse } from 'yaml';
+import { loadYaml } from '../util/yaml.js';
 import { parseCidr } from '../risk/match.js';
 
 export { auditMcp } from './audit.js';
@@ -210,7 +210,7 @@ export function validateMcpPolicy(doc: unknown, source: string): McpPolicy {
 export function parseMcpPolicy(text: string, source: string): McpPolicy {
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 100, prettyErrors: false });
+    doc = loadYaml().parse(text, { maxAliasCount: 100, prettyErrors: false });
   } catch (err) {
     const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
     throw new McpPolicyError(`${source}: not valid YAML or JSON: ${msg.slice(0, 200)}`);

@@ -20,7 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../util/yaml.js';
 import type { RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
 import { KEX_CLASSES } from '../tls/types.js';
@@ -278,7 +278,7 @@ export function validatePolicy(doc: unknown, name = 'policy'): Policy {
 export function parsePolicy(text: string, name = 'policy'): Policy {
   let doc: unknown;
   try {
-    doc = /\.json$/i.test(name) ? JSON.parse(text) : (parseYaml(text) as unknown);
+    doc = /\.json$/i.test(name) ? JSON.parse(text) : (loadYaml().parse(text) as unknown);
   } catch (e: unknown) {
     const msg = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
     throw new PolicyError(`${name}: cannot parse: ${msg}`);

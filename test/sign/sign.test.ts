@@ -13,7 +13,8 @@ import {
   PUBLIC_KEY_BYTES, SECRET_KEY_BYTES, SIGNATURE_BYTES, SignError, armor, dearmor, loadPublicKey, loadSecretKey,
   loadSignature, signReport, verifyReportFiles, writeKeyPair, writeReportSignature,
 } from '../../core/sign/index.js';
-import { registerSignCommands, runKeygen, runVerify } from '../../cli/sign-commands.js';
+import { registerSignCommands } from '../../cli/sign-commands.js';
+import { runKeygen, runVerify } from '../../cli/sign-run.js';
 import { UsageError } from '../../cli/errors.js';
 import { scanInputs } from '../../core/scan.js';
 
