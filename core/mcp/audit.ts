@@ -26,6 +26,19 @@ export function clean(s: string | null | undefined, max = 80): string {
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
+
+/**
+ * ISO time (milliseconds) of a capture timestamp; the Unix epoch when it is outside what a Date
+ * can hold (a pcapng timestamp or interface offset can be far beyond ±275 000 years), as
+ * microsToIso does for flows: a hostile timestamp must not end the scan.
+ */
+function millisIso(tsMicros: number): string {
+  const d = new Date(Math.floor(tsMicros / 1000));
+  return Number.isNaN(d.getTime()) ? EPOCH_ISO_MS : d.toISOString();
+}
+
+const EPOCH_ISO_MS = '1970-01-01T00:00:00.000Z';
+
 function serverLabel(s: McpInventoryServer): string {
   const host = s.hosts[0];
   return host !== undefined ? clean(host, 120) : s.key;
@@ -132,7 +145,7 @@ function toolViolations(report: ScanReport, inventory: McpInventory, policy: Mcp
       }
       viol.calls++;
       if (viol.occurrences.length < MAX_OCCURRENCES) {
-        viol.occurrences.push({ flowId: f.id, time: new Date(Math.floor(m.tsMicros / 1000)).toISOString() });
+        viol.occurrences.push({ flowId: f.id, time: millisIso(m.tsMicros) });
       }
     }
   }

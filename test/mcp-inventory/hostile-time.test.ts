@@ -1,0 +1,52 @@
+/**
+ * Capture timestamps no Date can hold (a pcapng interface offset of 2^62 s, found by fuzzing):
+ * the scan with an MCP tool policy completes, and flows and tool-call occurrences show the Unix
+ * epoch in their usual forms instead of ending the scan with "Invalid time value".
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LINKTYPE } from '../../core/capture/types.js';
+import { parseMcpPolicy } from '../../core/mcp/policy.js';
+import { scanInputs } from '../../core/scan.js';
+import { epb, idb, shb } from '../capture/helpers.js';
+import { readFrames } from '../support/packets.js';
+import { MCP_SAMPLES, SAMPLES } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hndl-hostile-time-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** the frames of an MCP sample in a pcapng whose interface adds `offsetSeconds` to every time */
+function withOffset(offsetSeconds: bigint): string {
+  const frames = readFrames(SAMPLES + MCP_SAMPLES.ndjson);
+  expect(frames.length).toBeGreaterThan(10);
+  const blocks = [shb(true), idb(true, frames[0]?.linkType ?? LINKTYPE.ETHERNET, 0, { tsoffset: offsetSeconds })];
+  for (const f of frames) blocks.push(epb(true, 0, BigInt(f.tsMicros), f.data, f.origLen));
+  const path = join(dir, `offset-${offsetSeconds}.pcapng`);
+  writeFileSync(path, Buffer.concat(blocks));
+  return path;
+}
+
+describe('timestamps outside the range of a Date', () => {
+  const policy = parseMcpPolicy('toolPolicy:\n  - server: "*"\n    deny: [lookup_customer]\n', 'inline');
+
+  for (const offset of [1n << 62n, -(1n << 62n)]) {
+    it(`interface offset ${offset} s: flows and tool-call occurrences show the epoch`, async () => {
+      const report = await scanInputs([withOffset(offset)], { mcpPolicy: policy, now: new Date('2026-11-25T00:00:00Z') });
+      expect(report.flows.length).toBeGreaterThan(0);
+      for (const f of report.flows) {
+        expect(f.firstSeen).toBe('1970-01-01T00:00:00.000000Z');
+        expect(f.lastSeen).toBe('1970-01-01T00:00:00.000000Z');
+      }
+      const denied = (report.findings ?? []).filter((x) => x.ruleId === 'HNDL009');
+      expect(denied.length).toBeGreaterThan(0);
+      const times = denied.flatMap((x) => {
+        const occ = x.evidence?.['occurrences'];
+        return Array.isArray(occ) ? occ.map((o: { time?: unknown }) => o.time) : [];
+      });
+      expect(times.length).toBeGreaterThan(0);
+      for (const t of times) expect(t).toBe('1970-01-01T00:00:00.000Z');
+    });
+  }
+});
