@@ -8,8 +8,8 @@ import { defaultJobs, scanParallel } from '../core/merge.js';
 import { Progress } from './progress.js';
 import type { ScanReport, RiskLevel } from '../core/report/model.js';
 import { renderTable } from '../core/report/table.js';
-import { toSarif } from '../core/report/sarif.js';
-import { toCbom } from '../core/report/cbom.js';
+import { sarifPieces } from '../core/report/sarif.js';
+import { cbomPieces } from '../core/report/cbom.js';
 import { toMarkdown } from '../core/report/markdown.js';
 import { ndjsonPieces } from '../core/report/ndjson.js';
 import { jsonReportPieces } from '../core/report/json.js';
@@ -76,8 +76,9 @@ export function pairOutputs(formats: string[], outs: string[]): Output[] {
 }
 
 /**
- * The report in `format` as text pieces: JSON and NDJSON a flow at a time (a large report never
- * becomes one string: V8 strings stop at ≈ 512 MiB), the summarising formats in one piece.
+ * The report in `format` as text pieces: JSON, NDJSON, SARIF and CBOM a batch of flows, servers
+ * or results at a time (a large report never becomes one string: V8 strings stop at ≈ 512 MiB),
+ * Markdown and the table in one piece.
  */
 function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCliOptions): Iterable<string> {
   switch (format) {
@@ -86,9 +87,9 @@ function render(report: ScanReport, format: string, toTty: boolean, opts: ScanCl
     case 'ndjson':
       return ndjsonPieces(report);
     case 'sarif':
-      return [toSarif(report)];
+      return sarifPieces(report);
     case 'cbom':
-      return [toCbom(report, { specVersion: opts.cbomVersion ?? '1.6' })];
+      return cbomPieces(report, { specVersion: opts.cbomVersion ?? '1.6' });
     case 'markdown':
       return [toMarkdown(report)];
     case 'table':

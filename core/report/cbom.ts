@@ -12,6 +12,7 @@
  * Algorithm references: 1.6 `protocolProperties.cryptoRefArray`, 1.7 `relatedCryptographicAssets`
  * (cryptoRefArray is deprecated there). Captured names (SNI, SSH algorithm names) are JSON data.
  */
+import { jsonPieces } from './json-pieces.js';
 import { randomUUID } from 'node:crypto';
 import type { FlowReport, ScanReport } from './model.js';
 import type { AlgorithmSpec } from './cbom-algorithms.js';
@@ -88,6 +89,16 @@ function algorithmComponent(a: AlgorithmSpec, v: CbomSpecVersion): Json {
 
 /** The report as a CycloneDX CBOM (JSON, pretty-printed, trailing newline). */
 export function toCbom(report: ScanReport, opts: CbomOptions = {}): string {
+  return `${JSON.stringify(cbomDocument(report, opts), null, 2)}\n`;
+}
+
+/** toCbom as pieces (core/report/json-pieces.ts): a component per server can pass V8's string limit */
+export function* cbomPieces(report: ScanReport, opts: CbomOptions = {}): Generator<string> {
+  yield* jsonPieces(cbomDocument(report, opts));
+  yield '\n';
+}
+
+function cbomDocument(report: ScanReport, opts: CbomOptions): Record<string, unknown> {
   const v: CbomSpecVersion = opts.specVersion ?? '1.6';
   const algorithms = new Map<string, AlgorithmSpec>();
   const protocols = new Map<string, ProtocolAcc>();
@@ -221,5 +232,5 @@ export function toCbom(report: ScanReport, opts: CbomOptions = {}): string {
     components,
     dependencies,
   };
-  return `${JSON.stringify(bom, null, 2)}\n`;
+  return bom;
 }

@@ -8,6 +8,7 @@
  * Captured strings end up only in JSON string values; SARIF §3.11.6 embedded-link syntax is
  * neutralised by escaping `\`, `[` and `]` in message text, and control characters are replaced.
  */
+import { jsonPieces } from './json-pieces.js';
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -134,6 +135,16 @@ function result(f: Finding, ruleIndex: number | undefined, uri: string, relative
 
 /** The report as a SARIF 2.1.0 log (one run), pretty-printed, with a trailing newline. */
 export function toSarif(report: ScanReport, opts: SarifOptions = {}): string {
+  return `${JSON.stringify(sarifLog(report, opts), null, 2)}\n`;
+}
+
+/** toSarif as pieces (core/report/json-pieces.ts): one result per finding can pass V8's string limit */
+export function* sarifPieces(report: ScanReport, opts: SarifOptions = {}): Generator<string> {
+  yield* jsonPieces(sarifLog(report, opts));
+  yield '\n';
+}
+
+function sarifLog(report: ScanReport, opts: SarifOptions): Record<string, unknown> {
   const entries = Object.entries(RULES) as [RuleKey, Rule][];
   const index = new Map<string, number>(entries.map(([, r], i) => [r.id, i]));
   const baseDir = opts.baseDir ?? process.cwd();
@@ -186,5 +197,5 @@ export function toSarif(report: ScanReport, opts: SarifOptions = {}): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return log;
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jsonReportPieces } from '../../core/report/json.js';
+import { jsonPieces } from '../../core/report/json-pieces.js';
 import { ndjsonPieces } from '../../core/report/ndjson.js';
 import type { ScanReport } from '../../core/report/model.js';
 import { scanInputs } from '../../core/scan.js';
@@ -72,5 +73,42 @@ describe('JSON report pieces', () => {
       expect(p.length).toBeLessThan((1 << 20) + 16_384);
     }
     expect(nd).toBeGreaterThan(1);
+  });
+
+  it('write long arrays nested in objects and short arrays in pieces too (server aggregates, SARIF results)', () => {
+    const servers = Array.from({ length: 5000 }, (_, i) => ({ key: `10.0.${i >> 8}.${i & 255}:53`, flows: i, groups: ['x25519'] }));
+    const r = { ...syntheticReport('nested', 3), aggregates: { servers, clients: servers.slice(0, 10), capture: { n: 1 } } } as unknown as ScanReport;
+    const sarifLike = { version: '2.1.0', runs: [{ tool: { name: 'x' }, results: servers, properties: { a: [1, 2] } }] };
+    for (const doc of [r, sarifLike]) {
+      let max = 0;
+      let n = 0;
+      for (const p of jsonPieces(doc)) {
+        n++;
+        max = Math.max(max, p.length);
+      }
+      expect([...jsonPieces(doc)].join('')).toBe(JSON.stringify(doc, null, 2));
+      expect(n).toBeGreaterThan(5000 / 256);
+      expect(max).toBeLessThan(64 * 1024);
+    }
+  });
+
+  it('equal JSON.stringify on random nestings of long and short arrays, toJSON values and dropped members', () => {
+    const leaf = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined), fc.constant(new Date(0)));
+    const long = fc.array(leaf, { minLength: 257, maxLength: 400 });
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        long,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(fc.string({ maxLength: 4 }), tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, (v) => {
+        expect([...jsonPieces(v)].join('')).toBe(JSON.stringify(v, null, 2) ?? 'null');
+      }),
+      { numRuns: 300 },
+    );
   });
 });
