@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CaptureInputError } from '../core/capture/source.js';
+import { MAX_FLOW_REPORTS } from '../core/scan.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { runScan, type ScanCliOptions } from './scan-command.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level').choices(['none', 'low', 'medium', 'high', 'critical']).default('high'))
     .option('--stream-bytes <n>', 'bytes of each TCP direction reassembled for handshakes', parseIntArg('--stream-bytes', 1024, 16 * 1024 * 1024), 65536)
     .option('--max-flows <n>', 'live flow-table cap', parseIntArg('--max-flows', 16, 50_000_000), 262144)
+    .option('--max-flow-reports <n>', 'flows listed in the report at most (1.5–4 KB of memory each); later flows are counted in the summary, not listed or assessed', parseIntArg('--max-flow-reports', 1, 50_000_000), MAX_FLOW_REPORTS)
     .option('-j, --jobs <n>', 'worker threads for several large captures (default: one per core with 4+ cores, else 1)', parseIntArg('--jobs', 1, 256))
     .option('--policy <file>', 'sensitivity and risk policy (YAML or JSON): category lifetimes, declarations, CRQC curve, thresholds')
     .addOption(new Option('--cbom-version <v>', 'CycloneDX version of --format cbom').choices(['1.6', '1.7']).default('1.6'))

@@ -48,6 +48,7 @@ export interface ScanCliOptions {
   failOn: RiskLevel;
   streamBytes: number;
   maxFlows: number;
+  maxFlowReports?: number;
   quiet?: boolean;
   policy?: string;
   sign?: string;
@@ -160,6 +161,7 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
   const scanOpts = {
     streamBytes: opts.streamBytes,
     maxFlows: opts.maxFlows,
+    maxFlowReports: opts.maxFlowReports,
     hash: opts.db !== undefined,
     storePayloads: opts.storePayloads === true,
   };
@@ -190,6 +192,12 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
   if (!opts.quiet) {
     for (const i of report.scan.inputs) {
       if (i.truncated || i.error) process.stderr.write(`hndl-scan: warning: ${i.path}: ${i.error ?? 'the file ends inside a record'}; scanned everything before it\n`);
+    }
+    const notListed = Number(report.summary['flowsNotListed'] ?? 0);
+    if (notListed > 0) {
+      process.stderr.write(
+        `hndl-scan: warning: ${notListed} flows past --max-flow-reports ${report.flows.length} are counted in the summary but not listed, aggregated or assessed for findings\n`,
+      );
     }
   }
 

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FlowReport, ScanReport } from './report/model.js';
 import { summarize } from './report/build.js';
-import { finalizeReport } from './scan.js';
+import { MAX_FLOW_REPORTS, finalizeReport, notListedSummary } from './scan.js';
 import type { FinalizeOptions, ScanOptions } from './scan.js';
 import { scanInWorker } from './worker/pool.js';
 import type { ScanProgress } from './worker/pool.js';
@@ -39,8 +39,13 @@ export function sliceInputs(paths: string[], sizes: number[], n: number): string
   return out;
 }
 
-/** Merge raw reports (in input order) into one raw report. */
-export function mergeRawReports(parts: ScanReport[]): ScanReport {
+/**
+ * Merge raw reports (in input order) into one raw report, listing `maxFlowReports` flows at
+ * most: each slice stopped at that many, and the flows past it in input order are counted as not
+ * listed (which flows a capped report lists can differ from a serial scan's, whose cap follows
+ * the order in which flows end).
+ */
+export function mergeRawReports(parts: ScanReport[], maxFlowReports = MAX_FLOW_REPORTS): ScanReport {
   const first = parts[0];
   if (!first) throw new Error('nothing to merge');
   const flows: FlowReport[] = [];
@@ -50,12 +55,27 @@ export function mergeRawReports(parts: ScanReport[]): ScanReport {
   let evicted = 0;
   let created = 0;
   let empty = 0;
+  let notListed = 0;
+  let notListedBytes = 0;
+  const notListedBy: Record<string, number> = {};
+  const countNotListed = (n: number, by: Record<string, number>, bytes: number): void => {
+    notListed += n;
+    notListedBytes += bytes;
+    for (const [k, v] of Object.entries(by)) notListedBy[k] = (notListedBy[k] ?? 0) + v;
+  };
   for (const r of parts) {
     for (const f of r.flows) {
       f.id += offset;
       if (f.kex.resumedFromFlow !== undefined) f.kex.resumedFromFlow += offset;
-      flows.push(f);
+      if (flows.length < maxFlowReports) flows.push(f);
+      else countNotListed(1, { [f.kex.negotiated]: 1 }, f.bytes.clientToServer + f.bytes.serverToClient);
     }
+    const by = r.summary['flowsNotListedByNegotiated'];
+    countNotListed(
+      Number(r.summary['flowsNotListed'] ?? 0),
+      typeof by === 'object' && by !== null ? (by as Record<string, number>) : {},
+      Number(r.summary['bytesNotListed'] ?? 0),
+    );
     const made = Number(r.summary['flowsCreated'] ?? r.flows.length);
     offset += made;
     created += made;
@@ -78,6 +98,7 @@ export function mergeRawReports(parts: ScanReport[]): ScanReport {
     summary: {
       ...summarize(flows, { packets, weirds: weirds.toJSON(), flowsEvicted: evicted }),
       emptyFlowsNotListed: empty,
+      ...notListedSummary(notListed, notListedBy, notListedBytes),
       flowsCreated: created,
     },
     flows,
@@ -105,7 +126,7 @@ export async function scanParallel(paths: string[], opts: ParallelOptions): Prom
       }),
     ),
   );
-  return finalizeReport(mergeRawReports(reports), { ...opts, now });
+  return finalizeReport(mergeRawReports(reports, opts.scan.maxFlowReports), { ...opts, now });
 }
 
 /**

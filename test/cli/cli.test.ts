@@ -93,6 +93,17 @@ describe('hndl-scan CLI', () => {
     expect(r.stderr).toContain('cut.pcap');
   });
 
+  it('--max-flow-reports lists that many flows, counts the rest and warns once', () => {
+    const r = run([join(SAMPLES, 'mixed.pcapng'), '--format', 'json', '--fail-on', 'none', '--max-flow-reports', '2']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { flows: unknown[]; summary: Record<string, unknown> };
+    expect(report.flows).toHaveLength(2);
+    expect(report.summary['flowsNotListed']).toBeGreaterThan(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(`hndl-scan: warning: ${String(report.summary['flowsNotListed'])} flows past --max-flow-reports 2 are counted in the summary but not listed, aggregated or assessed for findings`);
+  });
+
   const userErrors: [string, string[], RegExp][] = [
     ['missing file', ['nope.pcap'], /nope\.pcap: no such file/],
     ['not a capture', [join(ROOT, 'README.md')], /README\.md: not a capture file/],
@@ -100,6 +111,7 @@ describe('hndl-scan CLI', () => {
     ['bad format', ['--format', 'xml', join(SAMPLES, 'tls13-hybrid.pcap')], /--format must be one of/],
     ['bad fail-on', ['--fail-on', 'extreme', join(SAMPLES, 'tls13-hybrid.pcap')], /fail-on/],
     ['bad number', ['--stream-bytes', 'lots', join(SAMPLES, 'tls13-hybrid.pcap')], /--stream-bytes must be an integer/],
+    ['bad report cap', ['--max-flow-reports', '0', join(SAMPLES, 'tls13-hybrid.pcap')], /--max-flow-reports must be/],
     ['no input', [], /no capture given/],
     ['a directory', [SAMPLES], /is a directory/],
     ['--db not a database', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', join(ROOT, 'README.md')], /README\.md: cannot open the database/],
