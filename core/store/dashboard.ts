@@ -11,6 +11,7 @@ import type {
 } from './dashboard-types.js';
 import { FLOW_SELECT, flowFromRow, iso, num, str } from './read.js';
 import { SERVER_LABEL_SQL } from './query.js';
+import { StoreError } from './types.js';
 import type { QueryFn, QueryRow, Store } from './types.js';
 
 export * from './dashboard-types.js';
@@ -32,6 +33,16 @@ const EXPOSED = `kex_negotiated IN ('plaintext', 'classical')`;
 const FINDINGS_CTE = `fnd AS (
   SELECT f FROM scans, unnest(from_json(coalesce(findings, '[]'), '["JSON"]')) AS u(f)
   WHERE scan_id = $scan AND json_type(findings) = 'ARRAY')`;
+
+/**
+ * A query parameter as the BIGINT DuckDB binds; a number that is not a safe integer is the
+ * caller's mistake (Ajv's type coercion turns a query string "Infinity" or "1e400" into a number
+ * that can pass `integer` and minimum / maximum; BigInt(Infinity) throws a RangeError).
+ */
+function whole(v: number, name: string): bigint {
+  if (!Number.isSafeInteger(v)) throw new StoreError('BAD_QUERY', `${name} must be a whole number`);
+  return BigInt(v);
+}
 
 function n(v: QueryRow[string] | undefined): number {
   return num(v) ?? 0;
@@ -104,7 +115,7 @@ export function scanOverview(store: Store, scan: string, topN = 10): Promise<Ove
               coalesce(sum(json_array_length(json_extract(f, '$.flowIds'))), 0) AS flow_refs
          FROM fnd WHERE json_extract_string(f, '$.ruleId') IS NOT NULL
         GROUP BY rule_id ORDER BY level_rank DESC NULLS LAST, findings DESC, rule_id LIMIT $top`,
-      { scan, top: BigInt(topN) },
+      { scan, top: whole(topN, 'top') },
     );
     const serverRows = await q(
       `SELECT ${SERVER_LABEL_SQL} AS server, count(*) AS flows, sum(${BYTES}) AS bytes,
@@ -112,7 +123,7 @@ export function scanOverview(store: Store, scan: string, topN = 10): Promise<Ove
               min(${CLASS_RANK}) AS worst, max(risk_score) AS max_score, max(${LEVEL_RANK('risk_level')}) AS level_rank
          FROM flows WHERE scan_id = $scan GROUP BY server
         ORDER BY max_score DESC NULLS LAST, bytes_exposed DESC, bytes DESC, server LIMIT $top`,
-      { scan, top: BigInt(topN) },
+      { scan, top: whole(topN, 'top') },
     );
     const flows = n(totals?.['flows']);
     const bytes = n(totals?.['bytes']);
@@ -201,7 +212,7 @@ export function categoryHeatmap(store: Store, scan: string, maxServers = 40): Pr
               max(${LEVEL_RANK('risk_level')}) AS level_rank, min(worst_rank) AS worst
          FROM f JOIN top USING (server)
         GROUP BY f.server, top.ord, category ORDER BY top.ord, category`,
-      { scan, max: BigInt(maxServers) },
+      { scan, max: whole(maxServers, 'servers') },
     );
     const servers: string[] = [];
     const categories = new Set<string>();
@@ -242,7 +253,7 @@ export function timeHeatmap(store: Store, scan: string, buckets = 24, maxServers
     if (typeof lo !== 'bigint' || typeof hi !== 'bigint') {
       return { start: null, end: null, bucketMicros: 0, buckets: [], servers: [], totalServers: 0, cells: [] };
     }
-    const nb = BigInt(Math.max(1, buckets));
+    const nb = BigInt(Math.max(1, Number(whole(buckets, 'buckets'))));
     let width = (hi - lo + 1n + nb - 1n) / nb;
     if (width < 1n) width = 1n;
     const count = Number((hi - lo) / width) + 1;
@@ -252,7 +263,7 @@ export function timeHeatmap(store: Store, scan: string, buckets = 24, maxServers
               max(risk_score) AS max_score, max(${LEVEL_RANK('risk_level')}) AS level_rank, min(worst_rank) AS worst
          FROM f JOIN top USING (server) WHERE t IS NOT NULL
         GROUP BY f.server, top.ord, bucket ORDER BY top.ord, bucket`,
-      { scan, max: BigInt(maxServers), lo, width },
+      { scan, max: whole(maxServers, 'servers'), lo, width },
     );
     const servers: string[] = [];
     for (const r of rows) {
@@ -308,7 +319,7 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
               bool_or(st.registered) AS reg_finding, bool_or(st.shadow) AS shadow_finding
          FROM m LEFT JOIN st USING (server)
         GROUP BY m.server ORDER BY worst, flows DESC, m.server LIMIT $limit`,
-      { scan, limit: BigInt(limit) },
+      { scan, limit: whole(limit, 'limit') },
     );
     const clients = await q(
       `WITH ${mcpFlows}
@@ -317,7 +328,7 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
               list(DISTINCT json_extract_string(mcp, '$.client.version')) FILTER (WHERE json_extract_string(mcp, '$.client.version') IS NOT NULL) AS versions,
               min(worst_rank) AS worst
          FROM m GROUP BY client_ip ORDER BY flows DESC, client_ip LIMIT $limit`,
-      { scan, limit: BigInt(limit) },
+      { scan, limit: whole(limit, 'limit') },
     );
     const tools = await q(
       `WITH ${mcpFlows},
@@ -335,7 +346,7 @@ export function mcpInventory(store: Store, scan: string, limit = 500): Promise<M
        SELECT seen.server, seen.tool, seen.flows, seen.clients, seen.worst, coalesce(counted.calls, 0) AS calls
          FROM seen LEFT JOIN counted USING (server, tool)
         ORDER BY calls DESC, seen.flows DESC, seen.server, seen.tool LIMIT $limit`,
-      { scan, limit: BigInt(limit) },
+      { scan, limit: whole(limit, 'limit') },
     );
     return {
       servers: servers.map((r) => {
@@ -405,7 +416,7 @@ export function listFindings(
     const rows = await q(
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd WHERE ${where}
         ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id, server NULLS LAST LIMIT $limit`,
-      { ...params, limit: BigInt(opts.limit ?? 1000) },
+      { ...params, limit: whole(opts.limit ?? 1000, 'limit') },
     );
     return { total: n(total[0]?.['n']), findings: rows.map(findingFromRow) };
   });
@@ -416,7 +427,7 @@ export function flowDetail(store: Store, scan: string, flowId: number): Promise<
   return store.read(async (q) => {
     const rows = await q(
       `SELECT ${FLOW_SELECT}, ${SERVER_LABEL_SQL} AS server_label FROM flows WHERE scan_id = $scan AND flow_id = $flow`,
-      { scan, flow: BigInt(flowId) },
+      { scan, flow: whole(flowId, 'flow id') },
     );
     const r = rows[0];
     if (r === undefined) return null;
@@ -424,7 +435,7 @@ export function flowDetail(store: Store, scan: string, flowId: number): Promise<
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd
         WHERE list_contains(from_json(coalesce(json_extract(f, '$.flowIds'), '[]'), '["BIGINT"]'), $flow)
         ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id`,
-      { scan, flow: BigInt(flowId) },
+      { scan, flow: whole(flowId, 'flow id') },
     );
     return { flow: flowFromRow(r), serverLabel: str(r['server_label']) ?? '', findings: findings.map(findingFromRow) };
   });
@@ -455,7 +466,7 @@ export function compareScans(store: Store, a: string, b: string, limit = 500): P
        SELECT *, count(*) OVER (PARTITION BY change) AS per_change FROM j
         ORDER BY CASE change WHEN 'regressed' THEN 0 WHEN 'improved' THEN 1 WHEN 'new' THEN 2 WHEN 'gone' THEN 3 ELSE 4 END,
                  coalesce(fb, 0) + coalesce(fa, 0) DESC, server LIMIT $limit`,
-      { a, b, limit: BigInt(limit) },
+      { a, b, limit: whole(limit, 'limit') },
     );
     const counts = await q(
       `WITH sa AS (${per('$a')}), sb AS (${per('$b')})

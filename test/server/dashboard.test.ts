@@ -97,6 +97,22 @@ describe('overview', () => {
     expect(e).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'no such scan' });
     await get('/api/scans/mixed/overview?top=0', 400);
   });
+
+  it('400, not 500, for numbers that are not finite (Infinity, 1e400, -1e999) in any query', async () => {
+    for (const v of ['Infinity', '-Infinity', '1e400', '-1e999', 'NaN']) {
+      for (const url of [
+        `/api/scans/mixed/overview?top=${v}`,
+        `/api/scans/mixed/heatmap/category?servers=${v}`,
+        `/api/scans/mixed/heatmap/time?buckets=${v}`,
+        `/api/scans/mixed/findings?limit=${v}`,
+        `/api/compare?a=mixed&b=synth&limit=${v}`,
+        `/api/scans/mixed/flows?limit=${v}`,
+      ]) {
+        const e = await get<{ code: string }>(url, 400);
+        expect(e.code).toBe('BAD_REQUEST');
+      }
+    }
+  });
 });
 
 describe('heatmaps', () => {
