@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LINKTYPE } from '../../core/capture/types.js';
 import { parseMcpPolicy } from '../../core/mcp/policy.js';
+import { openStore } from '../../core/store/index.js';
 import { scanInputs } from '../../core/scan.js';
 import { epb, idb, shb } from '../capture/helpers.js';
 import { readFrames } from '../support/packets.js';
@@ -47,6 +48,17 @@ describe('timestamps outside the range of a Date', () => {
       });
       expect(times.length).toBeGreaterThan(0);
       for (const t of times) expect(t).toBe('1970-01-01T00:00:00.000Z');
+      // and the scan can be stored: message times no timestamp can hold are NULL
+      const store = await openStore(join(dir, `offset-${offset}.duckdb`));
+      try {
+        await store.writeScan(report);
+        const rows = await store.read((q) => q('SELECT count(*)::INTEGER AS n, count(ts)::INTEGER AS with_time FROM mcp_messages'));
+        expect(rows[0]?.['n']).toBeGreaterThan(0);
+        expect(rows[0]?.['with_time']).toBe(0);
+        expect((await store.listScans()).length).toBe(1);
+      } finally {
+        await store.close();
+      }
     });
   }
 });
