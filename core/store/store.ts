@@ -22,6 +22,9 @@ import { appendFlows, appendInput } from './write.js';
 
 const REPORT_KEYS = new Set(['tool', 'scan', 'summary', 'flows', 'findings']);
 
+/** a UTF-16 surrogate without its pair */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -98,6 +101,8 @@ class DuckStore implements Store {
     return this.op(async (conn) => {
       const id = report.scan?.id;
       if (typeof id !== 'string' || id === '') throw new StoreError('INVALID_REPORT', 'scan.id is missing');
+      // DuckDB would store a lone surrogate as U+FFFD: the scan could not be found by its own id
+      if (LONE_SURROGATE.test(id)) throw new StoreError('INVALID_REPORT', 'scan.id is not well-formed Unicode (a lone surrogate)');
       await conn.run('BEGIN TRANSACTION');
       let appender: DuckDBAppender | null = null;
       try {

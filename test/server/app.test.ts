@@ -134,6 +134,15 @@ describe('api without token', () => {
     if (b0) b0.client.port = 99999;
     const invalid = await app.inject({ method: 'POST', url: '/api/scans', payload: bad });
     expect(invalid.statusCode).toBe(400);
+    // a scan id DuckDB would store changed (a lone surrogate becomes U+FFFD) is refused
+    for (const id of ['sur\ud800x', 'x\udc00', '\udbff']) {
+      const lone = await app.inject({ method: 'POST', url: '/api/scans', payload: syntheticReport(id, 1) });
+      expect(lone.statusCode, id).toBe(400);
+      expect(lone.json()).toMatchObject({ code: 'BAD_REQUEST', message: 'scan.id is not well-formed Unicode (a lone surrogate)' });
+    }
+    const paired = await app.inject({ method: 'POST', url: '/api/scans', payload: syntheticReport('pair\ud83d\udca5', 1) });
+    expect(paired.statusCode).toBe(201);
+    expect((await app.inject({ url: `/api/scans/${encodeURIComponent('pair\ud83d\udca5')}` })).statusCode).toBe(200);
     const text = await app.inject({ method: 'POST', url: '/api/scans', payload: 'x', headers: { 'content-type': 'text/plain' } });
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
