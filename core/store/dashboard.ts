@@ -30,9 +30,21 @@ const BYTES = '(bytes_c2s + bytes_s2c)';
 const EXPOSED = `kex_negotiated IN ('plaintext', 'classical')`;
 
 /** the findings of a scan as rows: f = one finding (JSON) */
+/**
+ * A scan's findings as JSON objects `f`, from the findings table (one row each, schema 2). Only a
+ * scan stored before schema 2 has no rows there: its findings come from the scans.findings JSON
+ * array. Unpacking that array for every query ran DuckDB out of memory on a scan with 250 k
+ * findings (77 MB of JSON; found by fuzzing the API), where the table answers in milliseconds.
+ */
 const FINDINGS_CTE = `fnd AS (
-  SELECT f FROM scans, unnest(from_json(coalesce(findings, '[]'), '["JSON"]')) AS u(f)
-  WHERE scan_id = $scan AND json_type(findings) = 'ARRAY')`;
+  SELECT idx, json_object('ruleId', rule_id, 'level', level, 'message', message, 'server', server, 'client', client,
+                          'recommendation', recommendation, 'flowIds', to_json(flow_ids)) AS f
+    FROM findings WHERE scan_id = $scan
+  UNION ALL
+  SELECT generate_subscripts(arr, 1) - 1 AS idx, unnest(arr) AS f
+    FROM (SELECT from_json(findings, '["JSON"]') AS arr FROM scans
+           WHERE scan_id = $scan AND json_type(findings) = 'ARRAY'
+             AND NOT EXISTS (SELECT 1 FROM findings WHERE scan_id = $scan)))`;
 
 /**
  * A query parameter as the BIGINT DuckDB binds; a number that is not a safe integer is the
@@ -110,8 +122,9 @@ export function scanOverview(store: Store, scan: string, topN = 10): Promise<Ove
     const findingRows = await q(
       `WITH ${FINDINGS_CTE}
        SELECT json_extract_string(f, '$.ruleId') AS rule_id, max(${LEVEL_RANK(`json_extract_string(f, '$.level')`)}) AS level_rank, count(*) AS findings,
-              first(json_extract_string(f, '$.message')) AS message, first(json_extract_string(f, '$.recommendation')) FILTER (WHERE json_extract_string(f, '$.recommendation') IS NOT NULL) AS recommendation,
-              list(DISTINCT json_extract_string(f, '$.server')) FILTER (WHERE json_extract_string(f, '$.server') IS NOT NULL) AS servers,
+              first(json_extract_string(f, '$.message') ORDER BY idx) AS message,
+              first(json_extract_string(f, '$.recommendation') ORDER BY idx) FILTER (WHERE json_extract_string(f, '$.recommendation') IS NOT NULL) AS recommendation,
+              list(DISTINCT json_extract_string(f, '$.server') ORDER BY json_extract_string(f, '$.server')) FILTER (WHERE json_extract_string(f, '$.server') IS NOT NULL) AS servers,
               coalesce(sum(json_array_length(json_extract(f, '$.flowIds'))), 0) AS flow_refs
          FROM fnd WHERE json_extract_string(f, '$.ruleId') IS NOT NULL
         GROUP BY rule_id ORDER BY level_rank DESC NULLS LAST, findings DESC, rule_id LIMIT $top`,
@@ -415,7 +428,7 @@ export function listFindings(
     const total = await q(`WITH ${FINDINGS_CTE} SELECT count(*) AS n FROM fnd WHERE ${where}`, params);
     const rows = await q(
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd WHERE ${where}
-        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id, server NULLS LAST LIMIT $limit`,
+        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id, server NULLS LAST, idx LIMIT $limit`,
       { ...params, limit: whole(opts.limit ?? 1000, 'limit') },
     );
     return { total: n(total[0]?.['n']), findings: rows.map(findingFromRow) };
@@ -434,7 +447,7 @@ export function flowDetail(store: Store, scan: string, flowId: number): Promise<
     const findings = await q(
       `WITH ${FINDINGS_CTE} SELECT ${FINDING_COLS} FROM fnd
         WHERE list_contains(from_json(coalesce(json_extract(f, '$.flowIds'), '[]'), '["BIGINT"]'), $flow)
-        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id`,
+        ORDER BY ${LEVEL_RANK(`json_extract_string(f, '$.level')`)} DESC NULLS LAST, rule_id, idx`,
       { scan, flow: whole(flowId, 'flow id') },
     );
     return { flow: flowFromRow(r), serverLabel: str(r['server_label']) ?? '', findings: findings.map(findingFromRow) };
