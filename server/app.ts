@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toErrorBody } from './errors.js';
+import { clientErrorResponse, toErrorBody } from './errors.js';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -70,6 +70,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger === true,
     bodyLimit: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
+    // requests the HTTP parser refused: the catalogue's body, not Fastify's own
+    clientErrorHandler: (err, socket) => {
+      const text = socket.destroyed ? null : clientErrorResponse(err as { code?: unknown }, SECURITY_HEADERS);
+      if (text !== null && socket.writable) socket.write(text);
+      socket.destroy();
+    },
     // errors before routing (e.g. a malformed percent-escape) get the same body as every other error
     frameworkErrors: (error, _request, replyBeforeRouting) => {
       const body = toErrorBody(error);

@@ -12,10 +12,12 @@ export const ERROR_CODES = {
   FORBIDDEN: { statusCode: 403, message: 'forbidden' },
   NOT_FOUND: { statusCode: 404, message: 'not found' },
   METHOD_NOT_ALLOWED: { statusCode: 405, message: 'method not allowed' },
+  REQUEST_TIMEOUT: { statusCode: 408, message: 'the request did not arrive in time' },
   CONFLICT: { statusCode: 409, message: 'conflict' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'unsupported media type' },
   TOO_MANY_REQUESTS: { statusCode: 429, message: 'too many requests: try again later' },
+  HEADERS_TOO_LARGE: { statusCode: 431, message: 'request headers too large' },
   INTERNAL: { statusCode: 500, message: 'internal error' },
   SERVICE_UNAVAILABLE: { statusCode: 503, message: 'service unavailable: try again later' },
 } as const;
@@ -112,3 +114,31 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   });
 }
+
+/**
+ * The answer to a request Node's HTTP parser refused before Fastify saw it (headers over the
+ * size limit, a malformed request line or header, Transfer-Encoding with Content-Length): raw
+ * bytes on the socket, with the same body and headers as every other error (Fastify's default
+ * wrote a body of its own shape; found by fuzzing the API). Nothing is written on a socket
+ * already reset or closed.
+ */
+export function clientErrorResponse(err: { code?: unknown }, headers: Readonly<Record<string, string>>): string | null {
+  if (err.code === 'ECONNRESET') return null;
+  const body =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? errorBody('REQUEST_TIMEOUT')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? errorBody('HEADERS_TOO_LARGE')
+        : errorBody('BAD_REQUEST', 'malformed HTTP request');
+  const json = JSON.stringify(body);
+  const lines = [
+    `HTTP/1.1 ${body.statusCode} ${STATUS_TEXT[body.statusCode] ?? 'Error'}`,
+    ...Object.entries({ ...headers, 'cache-control': 'no-store' }).map(([k, v]) => `${k}: ${v}`),
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(json)}`,
+    'connection: close',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${json}`;
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
