@@ -70,8 +70,7 @@ export interface ScanOptions {
 export const MAX_EMPTY_FLOW_REPORTS = 10_000;
 
 /**
- * Flows with payload listed in the report at most, by default (the order of the live flow-table
- * cap). The report is held until the end of the scan, and a listed flow costs ≈ 1.5 KB (36 k
+ * Flows listed in the report at most, by default (the order of the live flow-table cap). The report is held until the end of the scan, and a listed flow costs ≈ 1.5 KB (36 k
  * flows: 54 MB live) up to ≈ 4 KB when every flow has a server of its own (its aggregate and
  * finding): without a cap, a 1.25 MB capture of 400 k one-packet DNS flows took 3.4 GB (found by
  * fuzzing), with this one 1.1 GB. Flows that end after the cap is reached are still decoded and

@@ -12,7 +12,6 @@
  * Algorithm references: 1.6 `protocolProperties.cryptoRefArray`, 1.7 `relatedCryptographicAssets`
  * (cryptoRefArray is deprecated there). Captured names (SNI, SSH algorithm names) are JSON data.
  */
-import { jsonPieces } from './json-pieces.js';
 import { randomUUID } from 'node:crypto';
 import type { FlowReport, ScanReport } from './model.js';
 import type { AlgorithmSpec } from './cbom-algorithms.js';
@@ -20,6 +19,7 @@ import { cipherAlgorithm, kexAlgorithm, suiteIdentifiers } from './cbom-algorith
 import { cipherSuiteName } from '../tls/suites.js';
 import { groupName } from '../tls/groups.js';
 import { clip, endpointLabel, serverLabel, wellFormed } from './format-util.js';
+import { jsonPieces } from './json-pieces.js';
 
 export type CbomSpecVersion = '1.6' | '1.7';
 

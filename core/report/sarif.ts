@@ -8,7 +8,6 @@
  * Captured strings end up only in JSON string values; SARIF §3.11.6 embedded-link syntax is
  * neutralised by escaping `\`, `[` and `]` in message text, and control characters are replaced.
  */
-import { jsonPieces } from './json-pieces.js';
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +16,7 @@ import { RULES } from './rules.js';
 import type { Rule, RuleKey } from './rules.js';
 import { findingsOf, RULE_DEFAULT_LEVEL } from './findings.js';
 import { stripControls, wellFormed } from './format-util.js';
+import { jsonPieces } from './json-pieces.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 

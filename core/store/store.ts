@@ -14,6 +14,7 @@ import { buildFlowQuery } from './query.js';
 import { FLOW_SELECT, INPUT_SELECT, flowFromRow, inputFromRow, iso, jsonObject, num, str } from './read.js';
 import type { Row } from './read.js';
 import { isoToMicros } from './time.js';
+import { wellFormed } from '../report/format-util.js';
 import { StoreError } from './types.js';
 import type {
   FlowPage, ListFlowsOptions, OpenStoreOptions, QueryFn, ScanListItem, ScanRecord, Store, WriteScanOptions,
@@ -21,9 +22,6 @@ import type {
 import { appendFlows, appendInput } from './write.js';
 
 const REPORT_KEYS = new Set(['tool', 'scan', 'summary', 'flows', 'findings']);
-
-/** a UTF-16 surrogate without its pair */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
@@ -102,7 +100,7 @@ class DuckStore implements Store {
       const id = report.scan?.id;
       if (typeof id !== 'string' || id === '') throw new StoreError('INVALID_REPORT', 'scan.id is missing');
       // DuckDB would store a lone surrogate as U+FFFD: the scan could not be found by its own id
-      if (LONE_SURROGATE.test(id)) throw new StoreError('INVALID_REPORT', 'scan.id is not well-formed Unicode (a lone surrogate)');
+      if (wellFormed(id) !== id) throw new StoreError('INVALID_REPORT', 'scan.id is not well-formed Unicode (a lone surrogate)');
       await conn.run('BEGIN TRANSACTION');
       let appender: DuckDBAppender | null = null;
       try {

@@ -24,6 +24,17 @@ const seeds = [
   join(PUBLIC, 'ja4__socks-https-example.pcap'),
 ].map((p) => readFileSync(p));
 
+/** a little-endian microsecond pcap (Ethernet) with room for n records of `rec` bytes each */
+function pcapOf(n: number, rec: number): Buffer {
+  const buf = Buffer.alloc(24 + n * rec);
+  buf.writeUInt32LE(0xa1b2c3d4, 0);
+  buf.writeUInt16LE(2, 4);
+  buf.writeUInt16LE(4, 6);
+  buf.writeUInt32LE(65535, 16);
+  buf.writeUInt32LE(1, 20);
+  return buf;
+}
+
 describe('hostile captures', () => {
   it('mutated real captures never throw and keep the input header', async () => {
     let n = 0;
@@ -57,12 +68,7 @@ describe('hostile captures', () => {
   it('a flood of SYNs is bounded by the flow-table cap and the empty-flow report cap', async () => {
     const N = MAX_EMPTY_FLOW_REPORTS + 20_000;
     const rec = 16 + 54;
-    const buf = Buffer.alloc(24 + N * rec);
-    buf.writeUInt32LE(0xa1b2c3d4, 0);
-    buf.writeUInt16LE(2, 4);
-    buf.writeUInt16LE(4, 6);
-    buf.writeUInt32LE(65535, 16);
-    buf.writeUInt32LE(1, 20);
+    const buf = pcapOf(N, rec);
     let o = 24;
     for (let i = 0; i < N; i++) {
       buf.writeUInt32LE(1_700_000_000, o);
@@ -100,12 +106,7 @@ describe('hostile captures', () => {
     // capture of 400 k DNS queries does (found by fuzzing: 3.4 GB before the cap)
     const N = 30_000;
     const rec = 16 + 43;
-    const buf = Buffer.alloc(24 + N * rec);
-    buf.writeUInt32LE(0xa1b2c3d4, 0);
-    buf.writeUInt16LE(2, 4);
-    buf.writeUInt16LE(4, 6);
-    buf.writeUInt32LE(65535, 16);
-    buf.writeUInt32LE(1, 20);
+    const buf = pcapOf(N, rec);
     let o = 24;
     for (let i = 0; i < N; i++) {
       buf.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), o);
