@@ -225,6 +225,14 @@ export async function scanInput(path: string, opts: SourceOptions): Promise<Inpu
 
 type Next = () => Promise<Buffer | null>;
 
+/** decompressed bytes waiting for the capture reader before the gunzip stream is paused */
+const GZIP_QUEUE_BYTES = 4 * 1024 * 1024;
+/** the end of a compressed input, fed to zlib in small slices (see scanStream) */
+const GZIP_TAIL_BYTES = 64 * 1024;
+const GZIP_TAIL_SLICE = 256;
+/** zlib's output buffer: each 'data' chunk is at most this big (zlib's default 16 KiB made 4× the reader calls) */
+const GZIP_OUT_CHUNK = 256 * 1024;
+
 function toBuffer(v: Uint8Array | string): Buffer {
   if (typeof v === 'string') return Buffer.from(v, 'latin1');
   return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -300,29 +308,82 @@ export async function scanStream(
     return result(path, reader, false, rawBytes, hash);
   }
 
-  // gzip: decompress as a stream, then sniff the content again
+  // gzip: decompress as a stream, then sniff the content again.
+  // When zlib fails (a bad CRC-32 or length in the trailer, a corrupt block, a cut file), Node
+  // drops the output of the zlib call that failed, and the stream's async iterator drops what was
+  // decompressed and not yet read: for a small file, everything. So the compressed input goes in
+  // as it comes except its last GZIP_TAIL_BYTES, which go in GZIP_TAIL_SLICE bytes at a time (the
+  // last 64 one by one), and the output is taken from 'data' events as it is made: what precedes
+  // the damage is scanned, short of the output of one small slice at most, and the input is
+  // marked truncated (weird gzip.corrupt).
   async function* raw(): AsyncGenerator<Buffer> {
-    for (const c of outer.chunks) yield c;
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    // what may go to zlib now: all but the last GZIP_TAIL_BYTES seen so far (chunks are split)
+    const take = (b: Buffer): Buffer[] => {
+      held.push(b);
+      heldBytes += b.length;
+      const out: Buffer[] = [];
+      while (heldBytes > GZIP_TAIL_BYTES) {
+        const c = held[0] as Buffer;
+        const n = Math.min(c.length, heldBytes - GZIP_TAIL_BYTES);
+        out.push(n === c.length ? c : c.subarray(0, n));
+        if (n === c.length) held.shift();
+        else held[0] = c.subarray(n);
+        heldBytes -= n;
+      }
+      return out;
+    };
+    for (const c of outer.chunks) yield* take(c);
     for (;;) {
       const b = await nextRaw();
-      if (b === null) return;
-      yield b;
+      if (b === null) break;
+      yield* take(b);
+    }
+    const tail = Buffer.concat(held);
+    // the last 64 bytes (the end of the final block, the 8-byte trailer) one byte at a time: the
+    // call that fails the trailer check then carries no compressed data whose output it drops
+    const fine = Math.max(0, tail.length - 64);
+    for (let i = 0; i < tail.length; ) {
+      const end = i < fine ? Math.min(i + GZIP_TAIL_SLICE, fine) : i + 1;
+      yield tail.subarray(i, end);
+      i = end;
     }
   }
-  const gunzip = zlib.createGunzip();
+  const gunzip = zlib.createGunzip({ chunkSize: GZIP_OUT_CHUNK });
   const src = Readable.from(raw());
   pipeline(src, gunzip, () => undefined);
-  const git = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
   let gzipError: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  gunzip.on('data', (b: Buffer) => {
+    queue.push(b);
+    queued += b.length;
+    if (queued >= GZIP_QUEUE_BYTES) gunzip.pause();
+    notify();
+  });
+  gunzip.on('end', () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on('error', (e: unknown) => {
+    gzipError = e;
+    notify();
+  });
   const nextInner: Next = async () => {
-    if (gzipError !== null) return null;
-    try {
-      const r = await git.next();
-      return r.done === true ? null : r.value;
-    } catch (e) {
-      gzipError = e;
-      return null;
-    }
+    while (queue.length === 0 && !ended && gzipError === null) await new Promise<void>((r) => (wake = r));
+    const b = queue.shift();
+    if (b === undefined) return null;
+    queued -= b.length;
+    if (queued < GZIP_QUEUE_BYTES && gunzip.isPaused()) gunzip.resume();
+    return b;
   };
   let reader: AnyCaptureReader | null = null;
   try {
@@ -346,6 +407,8 @@ export async function scanStream(
       opts.weirds.add('gzip.corrupt');
       reader.end();
       reader.truncated = true;
+      // what stopped the reading, for the input's report and the one-line warning
+      reader.error = `gzip: ${gzipError instanceof Error ? gzipError.message : String(gzipError)}`;
     } else {
       reader.end();
     }

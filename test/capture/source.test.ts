@@ -126,6 +126,34 @@ describe('readCaptureFile / scanInput', () => {
     expect(r2).toMatchObject({ format: 'pcap', compressed: true, packets: 50, bytes: gz.length });
   });
 
+  it('scans all a gzip holds before a damaged trailer, however small, from a file or a stream', async () => {
+    const small = buildPcap({ le: true }, Array.from({ length: 18 }, (_, i) => ({ sec: i, frac: 0, data: bytes(300, i) })));
+    for (const [name, pcap, n] of [['small', small, 18], ['fifty', pcapBytes, 50]] as const) {
+      const gz = Buffer.from(zlib.gzipSync(pcap));
+      // a wrong CRC-32 (RFC 1952 §2.3): all the data was there; Node used to drop it all
+      const badCrc = Buffer.from(gz);
+      badCrc[badCrc.length - 8] = (badCrc[badCrc.length - 8] ?? 0) ^ 0xff;
+      // a wrong ISIZE (length modulo 2^32)
+      const badLen = Buffer.from(gz);
+      badLen[badLen.length - 1] = (badLen[badLen.length - 1] ?? 0) ^ 0x01;
+      for (const [what, file] of [['crc', badCrc], ['isize', badLen]] as const) {
+        const weirds = new Weirds();
+        const r = await scanInput(write(`${name}-${what}.pcap.gz`, file), opts({ weirds }));
+        expect(r, `${name} ${what}`).toMatchObject({ format: 'pcap', compressed: true, packets: n, truncated: true });
+        expect(r.error).toMatch(/^gzip: incorrect (data|length) check$/);
+        expect(weirds.toJSON()['gzip.corrupt']).toBe(1);
+        const viaStream = await scanStream(Readable.from([file.subarray(0, 7), file.subarray(7)]), '-', opts());
+        expect(viaStream.packets, `${name} ${what} stream`).toBe(n);
+      }
+      // the intact file: every packet, not truncated
+      expect(await scanInput(write(`${name}-ok.pcap.gz`, gz), opts())).toMatchObject({ packets: n, truncated: false });
+    }
+    // several gzip members in one file (RFC 1952 §2.2) still read as one capture
+    const half = 24 + 10 * (16 + 20);
+    const members = Buffer.concat([zlib.gzipSync(pcapBytes.subarray(0, half)), zlib.gzipSync(pcapBytes.subarray(half))]);
+    expect(await scanInput(write('members.pcap.gz', members), opts())).toMatchObject({ packets: 50, truncated: false });
+  });
+
   it('marks a truncated plain file', () => {
     const p = write('t.pcap', pcapBytes.subarray(0, pcapBytes.length - 3));
     const r = readCaptureFile(p, opts()) as InputResult;
