@@ -81,6 +81,11 @@ export function toErrorBody(err: unknown): ErrorBody {
   if (isFastifyError(err)) {
     if (err.validation !== undefined) return errorBody('BAD_REQUEST', err.message);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorBody('PAYLOAD_TOO_LARGE');
+    // @fastify/multipart's count limits: say which, not "request body too large"
+    if (err.code === 'FST_FILES_LIMIT') return errorBody('PAYLOAD_TOO_LARGE', 'too many files in one upload (GET /api/uploads/limits has the limits)');
+    if (err.code === 'FST_PARTS_LIMIT' || err.code === 'FST_FIELDS_LIMIT') {
+      return errorBody('PAYLOAD_TOO_LARGE', 'too many form fields in one upload');
+    }
     const status = err.statusCode ?? 500;
     if (status === 413) return errorBody('PAYLOAD_TOO_LARGE');
     if (status === 415) return errorBody('UNSUPPORTED_MEDIA_TYPE');

@@ -121,6 +121,11 @@ describe('POST /api/uploads', () => {
     const two = await upload(app, [{ name: 'a.pcapng', data: Buffer.concat([MIXED, Buffer.alloc(80_000)]) }, { name: 'b.pcapng', data: Buffer.concat([MIXED, Buffer.alloc(80_000)]) }]);
     expect(two.statusCode).toBe(413);
     expect(readdirSync(uploadDir)).toEqual([]);
+    // more files than the limit (8): 413, saying so
+    const many = await upload(app, Array.from({ length: 9 }, (_, i) => ({ name: `m${i}.pcapng`, data: MIXED.subarray(0, 64) })));
+    expect(many.statusCode).toBe(413);
+    expect(many.json()).toEqual({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'too many files in one upload (GET /api/uploads/limits has the limits)' });
+    expect(readdirSync(uploadDir)).toEqual([]);
   });
 
   it('400/415 for a request without a file or not multipart; 404 for an unknown upload', async () => {
