@@ -78,6 +78,13 @@ export interface SshClassification {
   reason: string | null;
 }
 
+/**
+ * KEXINIT decode problems after which a name-list may be cut short (core/ssh/kexinit.ts): the
+ * algorithm RFC 4253 §7.1 picks from the whole lists cannot be told from what was read (the
+ * server's real first match may be a name past the cut).
+ */
+const PARTIAL_KEXINIT = new Set(['ssh.truncated_kexinit', 'ssh.namelist_too_long', 'ssh.too_many_names']);
+
 /** Pure classification of an SshInfo. */
 export function classifySsh(info: SshInfo): SshClassification {
   let offered: KexClass = 'unknown';
@@ -95,6 +102,10 @@ export function classifySsh(info: SshInfo): SshClassification {
     else if (!info.kexinitSeen[1]) reason = 'server KEXINIT not seen';
     else reason = 'no kex algorithm in common';
     return { offered, negotiated: 'unknown', group: null, reason };
+  }
+  const partial = info.errors.find((e) => PARTIAL_KEXINIT.has(e));
+  if (partial !== undefined) {
+    return { offered, negotiated: 'unknown', group: null, reason: `KEXINIT name-lists not read whole (${partial}): the negotiated kex cannot be told` };
   }
   const negotiated = sshKexClass(group);
   let reason: string | null = null;

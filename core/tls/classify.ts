@@ -21,7 +21,12 @@ export interface TlsKexVerdict {
   /** negotiated group name; 'rsa' for RSA key transport, 'dhe-NNNN' for explicit-prime DHE */
   group: string | null;
   codepoint: number | null;
-  /** why negotiated is unknown: no-handshake, no-server-hello, handshake-failed, resumed, decode-error, unknown-group, psk-only */
+  /**
+   * why negotiated is unknown: no-handshake, no-server-hello, handshake-failed, resumed,
+   * decode-error, unknown-group, psk-only, inconsistent (the ServerHello contradicts the
+   * ClientHello: a group or version the client did not offer), no-client-hello (a hybrid or pq
+   * group selected with no ClientHello to confirm the client offered it)
+   */
   reason: string | null;
   /** 'key_share' | 'ECDHE' | 'DHE (explicit N-bit prime)' | 'RSA key transport' | 'static DH' | 'static ECDH' | 'resumed (key exchange not in this flow)' */
   mechanism: string | null;
@@ -55,8 +60,9 @@ const RESUMED_MECH = 'resumed (key exchange not in this flow)';
 /** share length / ML-KEM verdict for one client share: null = not a checked hybrid/pq share */
 function clientShareVerdict(e: KeyShareEntry): 'ok' | 'length-mismatch' | 'mlkem-key-invalid' | null {
   const g = groupInfo(e.group);
-  if (g === undefined || g.class === 'classical' || g.requireLength === true || g.clientShareLen === undefined) return null;
-  if (e.length !== g.clientShareLen) return 'length-mismatch';
+  if (g === undefined || g.class === 'classical' || g.clientShareLen === undefined) return null;
+  // a colliding private-use codepoint (requireLength) of another length is some other group: not checked
+  if (e.length !== g.clientShareLen) return g.requireLength === true ? null : 'length-mismatch';
   if (e.mlkemKeyValid === false) return 'mlkem-key-invalid';
   return 'ok';
 }
@@ -205,6 +211,18 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
         out.negotiated = 'unknown';
         out.reason = 'unknown-group';
         out.detail = `client share for ${g?.name ?? out.group} failed validation (${out.shareValidation ?? ''})`;
+      } else if (sh.warnings?.includes('tls.duplicate_extension') === true || sh.warnings?.includes('tls.ext_key_share_malformed') === true) {
+        out.negotiated = 'unknown';
+        out.reason = 'decode-error';
+        out.detail = `ServerHello key_share not read unambiguously (${sh.warnings.join(', ')})`;
+      } else if (inconsistency(tls, sh.keyShareGroup, ver) !== null) {
+        out.negotiated = 'unknown';
+        out.reason = 'inconsistent';
+        out.detail = inconsistency(tls, sh.keyShareGroup, ver);
+      } else if ((cls === 'hybrid' || cls === 'pq') && (hrr !== null ? tls.clientHello2 : ch) === null) {
+        out.negotiated = 'unknown';
+        out.reason = 'no-client-hello';
+        out.detail = `the ServerHello selected ${out.group}, but no ClientHello was decoded to confirm the client offered it${tls.errors.length > 0 ? ` (${tls.errors[0] ?? ''})` : ''}`;
       } else {
         out.negotiated = cls;
         if (cls === 'unknown') {
@@ -245,7 +263,12 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
       out.codepoint = ske.namedCurve;
       out.group = groupName(ske.namedCurve);
       out.negotiated = groupClass(ske.namedCurve);
-      if (out.negotiated === 'unknown') {
+      if (out.negotiated === 'hybrid' || out.negotiated === 'pq') {
+        // hybrid and ML-KEM groups are defined for TLS 1.3 key_share only (draft-ietf-tls-ecdhe-mlkem §3)
+        out.negotiated = 'unknown';
+        out.reason = 'inconsistent';
+        out.detail = `a TLS ≤ 1.2 ServerKeyExchange names ${out.group}, which is defined for TLS 1.3 only`;
+      } else if (out.negotiated === 'unknown') {
         out.reason = 'unknown-group';
         out.detail = `curve ${out.group} is not in the codepoint table`;
       }
@@ -281,6 +304,28 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
   out.reason = 'decode-error';
   out.detail = `cipher suite ${out.cipherSuite} has no known key exchange`;
   return out;
+}
+
+/**
+ * Why a TLS 1.3 ServerHello's choice contradicts the ClientHello it answers (the second one after
+ * a HelloRetryRequest), or null: RFC 8446 §4.2.8 — the selected group must be one the client sent
+ * a key share for, and after a HelloRetryRequest the one it asked for; §4.2.1 — the selected
+ * version must be one the client offered. A client aborts such a handshake: no key is agreed.
+ */
+function inconsistency(tls: TlsInfo, group: number, version: number): string | null {
+  const hrr = tls.helloRetryRequest;
+  if (hrr !== null && hrr.keyShareGroup >= 0 && hrr.keyShareGroup !== group) {
+    return `the ServerHello selected ${groupName(group)} after a HelloRetryRequest for ${groupName(hrr.keyShareGroup)}`;
+  }
+  const ch = hrr !== null ? tls.clientHello2 : tls.clientHello;
+  if (ch === null) return null;
+  if (!ch.keyShares.some((e) => e.group === group)) {
+    return `the ServerHello selected ${groupName(group)}, for which the ClientHello sent no key share`;
+  }
+  if (ch.supportedVersions.length > 0 && !ch.supportedVersions.includes(version)) {
+    return `the ServerHello selected ${versionName(version)}, which the ClientHello did not offer`;
+  }
+  return null;
 }
 
 function setRsa(out: TlsKexVerdict): TlsKexVerdict {

@@ -110,7 +110,8 @@ export const GROUPS: ReadonlyMap<number, GroupInfo> = new Map<number, GroupInfo>
   // Pre-standard Kyber (round 3) hybrids: Kyber public keys use the same 12-bit encoding
   [0x6399, { name: 'X25519Kyber768Draft00', class: 'hybrid', clientShareLen: 1216, serverShareLen: 1120, layout: 'ecdh-first', ecdhLen: 32, mlkemK: 3, legacy: true, source: 'draft-tls-westerbaan-xyber768d00 (IANA 25497)' }],
   [0x639a, { name: 'SecP256r1Kyber768Draft00', class: 'hybrid', clientShareLen: 1249, serverShareLen: 1153, layout: 'ecdh-first', ecdhLen: 65, mlkemK: 3, legacy: true, source: 'draft-kwiatkowski-tls-ecdhe-kyber (IANA 25498)' }],
-  [0x4138, { name: 'CECPQ2', class: 'hybrid', legacy: true, source: 'BoringSSL CECPQ2 experiment 2019 (X25519 + NTRU-HRSS)' }],
+  // shares: X25519 (32) ‖ HRSS public key or ciphertext (HRSS_PUBLIC_KEY_BYTES = HRSS_CIPHERTEXT_BYTES = 1138, BoringSSL include/openssl/hrss.h; CECPQ2KeyShare::KeyShareSizes, ssl/ssl_key_share.cc)
+  [0x4138, { name: 'CECPQ2', class: 'hybrid', clientShareLen: 1170, serverShareLen: 1170, legacy: true, source: 'BoringSSL CECPQ2 experiment 2019 (X25519 + NTRU-HRSS)' }],
   // Cloudflare experiments in the private-use range (collide with OQS): only with a matching share
   [0xfe30, { name: 'X25519Kyber512Draft00', class: 'hybrid', clientShareLen: 832, serverShareLen: 800, layout: 'ecdh-first', ecdhLen: 32, mlkemK: 2, legacy: true, requireLength: true, source: 'cloudflare/go Kyber experiment (private use)' }],
   [0xfe31, { name: 'X25519Kyber768Draft00Old', class: 'hybrid', clientShareLen: 1216, serverShareLen: 1120, layout: 'ecdh-first', ecdhLen: 32, mlkemK: 3, legacy: true, requireLength: true, source: 'cloudflare/go Kyber experiment (private use)' }],

@@ -350,6 +350,8 @@ export function decodeServerHello(body: Uint8Array, start = 0, end = body.length
     const type = exts.u16();
     const data = exts.vec(2);
     if (!exts.ok) return { ok: false, error: 'tls.server_hello_bad_extension' };
+    // RFC 8446 §4.2: no two extensions of the same type (a ServerHello has a handful: a scan)
+    if (sh.extensionTypes.includes(type)) warn(sh, 'tls.duplicate_extension');
     sh.extensionTypes.push(type);
     switch (type) {
       case EXT.supportedVersions:

@@ -157,6 +157,24 @@ describe('classification (core/ssh/kex.ts)', () => {
     i.serverKex = ['x'];
     expect(classifySsh(i).reason).toBe('no kex algorithm in common');
   });
+  it('tells no negotiated kex from name-lists not read whole (found by fuzzing)', () => {
+    // the server lists 255 names, then mlkem, then curve25519: cut at 256 names, the lists read
+    // would pick mlkem where RFC 4253 §7.1 over the whole lists picks curve25519-sha256
+    const i = newSshInfo();
+    i.clientKex = ['curve25519-sha256', 'mlkem768x25519-sha256'];
+    i.serverKex = [...Array.from({ length: 255 }, (_, k) => `junk-${k}`), 'mlkem768x25519-sha256'];
+    i.kexinitSeen = [true, true];
+    expect(classifySsh(i).negotiated).toBe('hybrid');
+    for (const code of ['ssh.too_many_names', 'ssh.truncated_kexinit', 'ssh.namelist_too_long']) {
+      i.errors = [code];
+      const c = classifySsh(i);
+      expect(c).toMatchObject({ offered: 'hybrid', negotiated: 'unknown', group: null });
+      expect(c.reason).toContain(code);
+    }
+    // a problem outside the name-lists leaves the verdict alone
+    i.errors = ['ssh.banner_too_long'];
+    expect(classifySsh(i).negotiated).toBe('hybrid');
+  });
 });
 
 interface SshExpected {

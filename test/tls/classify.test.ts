@@ -6,7 +6,7 @@ import { classifyTls } from '../../core/tls/classify.js';
 import { decodeClientHello, decodeServerHello } from '../../core/tls/hello.js';
 import { newTlsInfo } from '../../core/tls/types.js';
 import type { TlsInfo } from '../../core/tls/types.js';
-import { clientHelloBody, ext, fill, groups, keyShares, selectedVersion, serverHelloBody, serverKeyShare, u16 } from './helpers.js';
+import { HRR_RANDOM, clientHelloBody, ext, fill, groups, keyShares, selectedVersion, serverHelloBody, serverKeyShare, u16 } from './helpers.js';
 
 function info(chExts: number[][], shExts: number[][] | null, suite = 0x1301): TlsInfo {
   const tls = newTlsInfo();
@@ -81,7 +81,7 @@ describe('classifyTls', () => {
     expect(k.offeredGroups).toEqual([]);
   });
   it('unknown private codepoint is never PQ', () => {
-    const k = classifyTls(info([groups([0x2f3a])], [selectedVersion(0x0304), serverKeyShare(0x2f3a, 900)]));
+    const k = classifyTls(info([groups([0x2f3a]), keyShares([[0x2f3a, fill(900)]])], [selectedVersion(0x0304), serverKeyShare(0x2f3a, 900)]));
     expect(k).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'unknown-group', group: 'unknown-0x2f3a' });
   });
   it('TLS 1.3 psk_ke resumption without key share', () => {
@@ -91,7 +91,7 @@ describe('classifyTls', () => {
     expect(linked).toMatchObject({ negotiated: 'hybrid', group: 'X25519MLKEM768', reason: 'resumed' });
   });
   it('TLS 1.3 psk_dhe_ke', () => {
-    const k = classifyTls(info([groups([0x001d])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32), ext(41, u16(0))]));
+    const k = classifyTls(info([groups([0x001d]), keyShares([[0x001d, fill(32)]])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32), ext(41, u16(0))]));
     expect(k).toMatchObject({ negotiated: 'classical', resumption: 'tls13-psk_dhe_ke', mechanism: 'key_share' });
   });
   it('TLS 1.2 RSA key transport', () => {
@@ -102,5 +102,68 @@ describe('classifyTls', () => {
     const tls = newTlsInfo();
     tls.errors.push('tls.bad_record_header');
     expect(classifyTls(tls).reason).toBe('decode-error');
+  });
+
+  // found by a structure-aware fuzz of real handshakes: none of these may claim hybrid or pq
+  describe('a ServerHello that contradicts the ClientHello is never hybrid or pq', () => {
+    const v13 = selectedVersion(0x0304);
+    const hybridCh = [groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)], [0x001d, fill(32)]]), ext(43, [4, 0x03, 0x04, 0x03, 0x03])];
+    it('a group the client sent no key share for (RFC 8446 §4.2.8)', () => {
+      const onlyX25519 = [groups([0x001d]), keyShares([[0x001d, fill(32)]])];
+      const k = classifyTls(info(onlyX25519, [v13, serverKeyShare(0x11ec, 1120)]));
+      expect(k).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent', group: 'X25519MLKEM768' });
+      expect(k.detail).toMatch(/for which the ClientHello sent no key share/);
+      // MLKEM768 selected while the client sent X25519MLKEM768 and x25519 shares
+      expect(classifyTls(info(hybridCh, [v13, serverKeyShare(0x0201, 1088)]))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      // a classical choice the client did not offer is no key exchange either
+      expect(classifyTls(info(hybridCh, [v13, serverKeyShare(0x0017, 65)]))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+    });
+    it('a version the client did not offer (RFC 8446 §4.2.1)', () => {
+      const k = classifyTls(info(hybridCh, [selectedVersion(0x7f12), serverKeyShare(0x11ec, 1120)]));
+      expect(k).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      expect(k.detail).toMatch(/did not offer/);
+      expect(classifyTls(info(hybridCh, [v13, serverKeyShare(0x11ec, 1120)]))).toMatchObject({ negotiated: 'hybrid', reason: null });
+    });
+    it('a ServerHello with two key_share extensions', () => {
+      const k = classifyTls(info(hybridCh, [v13, serverKeyShare(0x001d, 32), serverKeyShare(0x11ec, 1120)]));
+      expect(k).toMatchObject({ negotiated: 'unknown', reason: 'decode-error' });
+    });
+    it('a final group other than the one the HelloRetryRequest asked for', () => {
+      const tls = info(hybridCh, [v13, serverKeyShare(0x11ec, 1120)]);
+      const hrr = decodeServerHello(Uint8Array.from(serverHelloBody({ random: [...HRR_RANDOM], exts: [v13, ext(51, u16(0x0017))] })));
+      tls.helloRetryRequest = hrr.ok ? hrr.value : null;
+      tls.clientHello2 = tls.clientHello;
+      expect(tls.helloRetryRequest?.isHelloRetryRequest).toBe(true);
+      expect(classifyTls(tls)).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent', helloRetryRequest: true });
+    });
+    it('no ClientHello to confirm a hybrid choice; a classical one is still reported', () => {
+      const tls = info([], [v13, serverKeyShare(0x11ec, 1120)]);
+      tls.clientHello = null;
+      tls.errors.push('tls.client_hello_bad_extensions_length');
+      const k = classifyTls(tls);
+      expect(k).toMatchObject({ negotiated: 'unknown', reason: 'no-client-hello', handshake: 'server_only' });
+      expect(k.detail).toMatch(/tls\.client_hello_bad_extensions_length/);
+      const classical = info([], [v13, serverKeyShare(0x001d, 32)]);
+      classical.clientHello = null;
+      expect(classifyTls(classical)).toMatchObject({ negotiated: 'classical', handshake: 'server_only' });
+    });
+    it('an X25519Kyber768Draft00Old share of the right length that fails the FIPS 203 check', () => {
+      const share = fill(1216, 0xff); // every coefficient 0xfff ≥ q: not a valid encapsulation key
+      const k = classifyTls(info([groups([0xfe31]), keyShares([[0xfe31, share]])], [v13, serverKeyShare(0xfe31, 1120)]));
+      expect(k).toMatchObject({ shareValidation: 'mlkem-key-invalid', negotiated: 'unknown' });
+    });
+    it('CECPQ2 shares of any other length than 32 + 1138 bytes', () => {
+      const ok = classifyTls(info([groups([0x4138]), keyShares([[0x4138, fill(1170)]])], [v13, serverKeyShare(0x4138, 1170)]));
+      expect(ok).toMatchObject({ negotiated: 'hybrid', shareValidation: 'ok' });
+      const tiny = classifyTls(info([groups([0x4138]), keyShares([[0x4138, fill(1)]])], [v13, serverKeyShare(0x4138, 1)]));
+      expect(tiny).toMatchObject({ negotiated: 'unknown', shareValidation: 'length-mismatch' });
+    });
+    it('TLS 1.2 ServerKeyExchange naming a hybrid or ML-KEM group', () => {
+      for (const curve of [0x11ec, 0x0201]) {
+        const tls = info([groups([0x001d, curve])], [], 0xc02f);
+        tls.serverKeyExchange = { kind: 'ecdhe', namedCurve: curve, dhPrimeBits: 0 };
+        expect(classifyTls(tls)).toMatchObject({ version: 'TLS 1.2', negotiated: 'unknown', reason: 'inconsistent' });
+      }
+    });
   });
 });
