@@ -202,6 +202,7 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
       if (sh.pskSelected) out.resumption = 'tls13-psk_dhe_ke';
       const g = groupInfo(sh.keyShareGroup);
       const cls = groupClass(sh.keyShareGroup, sh.keyShareLength);
+      const why = inconsistency(tls, sh.keyShareGroup, ver);
       if (g !== undefined && g.class !== 'classical' && g.serverShareLen !== undefined && sh.keyShareLength !== g.serverShareLen) {
         out.shareValidation = 'length-mismatch';
         out.negotiated = 'unknown';
@@ -215,10 +216,10 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
         out.negotiated = 'unknown';
         out.reason = 'decode-error';
         out.detail = `ServerHello key_share not read unambiguously (${sh.warnings.join(', ')})`;
-      } else if (inconsistency(tls, sh.keyShareGroup, ver) !== null) {
+      } else if (why !== null) {
         out.negotiated = 'unknown';
         out.reason = 'inconsistent';
-        out.detail = inconsistency(tls, sh.keyShareGroup, ver);
+        out.detail = why;
       } else if ((cls === 'hybrid' || cls === 'pq') && (hrr !== null ? tls.clientHello2 : ch) === null) {
         out.negotiated = 'unknown';
         out.reason = 'no-client-hello';
