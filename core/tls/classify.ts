@@ -4,7 +4,7 @@
  * (TLS 1.3 key_share, HelloRetryRequest, psk_ke / psk_dhe_ke), RFC 5246 §7.3–§7.4.3
  * (TLS 1.2 key exchange, abbreviated handshake), RFC 8701 (GREASE ignored).
  */
-import type { ClientHello, KexClass, KeyShareEntry, TlsInfo } from './types.js';
+import type { ClientHello, KexClass, KeyShareEntry, ServerHello, TlsInfo } from './types.js';
 import { groupClass, groupInfo, groupName, isGrease, strongerClass } from './groups.js';
 import { hexOf } from '../util/bytes.js';
 import { alertName, cipherSuiteName, isTls13Version, suiteKex, versionName } from './suites.js';
@@ -202,7 +202,7 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
       if (sh.pskSelected) out.resumption = 'tls13-psk_dhe_ke';
       const g = groupInfo(sh.keyShareGroup);
       const cls = groupClass(sh.keyShareGroup, sh.keyShareLength);
-      const why = inconsistency(tls, sh.keyShareGroup, ver);
+      const why = inconsistency(tls, sh, ver);
       if (g !== undefined && g.class !== 'classical' && g.serverShareLen !== undefined && sh.keyShareLength !== g.serverShareLen) {
         out.shareValidation = 'length-mismatch';
         out.negotiated = 'unknown';
@@ -216,6 +216,11 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
         out.negotiated = 'unknown';
         out.reason = 'decode-error';
         out.detail = `ServerHello key_share not read unambiguously (${sh.warnings.join(', ')})`;
+      } else if ((hrr !== null ? tls.clientHello2 : ch)?.warnings?.includes('tls.duplicate_extension') === true) {
+        // RFC 8446 §4.2: one extension of a type per message; which key_share a server read is unknown
+        out.negotiated = 'unknown';
+        out.reason = 'decode-error';
+        out.detail = 'the ClientHello repeats an extension (tls.duplicate_extension)';
       } else if (why !== null) {
         out.negotiated = 'unknown';
         out.reason = 'inconsistent';
@@ -308,25 +313,60 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
 }
 
 /**
- * Why a TLS 1.3 ServerHello's choice contradicts the ClientHello it answers (the second one after
- * a HelloRetryRequest), or null: RFC 8446 §4.2.8 — the selected group must be one the client sent
- * a key share for, and after a HelloRetryRequest the one it asked for; §4.2.1 — the selected
- * version must be one the client offered. A client aborts such a handshake: no key is agreed.
+ * Why a TLS 1.3 ServerHello contradicts the ClientHello it answers (the second one after a
+ * HelloRetryRequest), or null. A client aborts such a handshake: no key is agreed.
+ * - RFC 8446 §4.2.8: the selected group is one the client sent exactly one key share for, and
+ *   after a HelloRetryRequest the one it asked for; key_share is extension 51 (40 only in drafts
+ *   before -23, draft-ietf-tls-tls13-22 §4.2.8);
+ * - §4.2.1: TLS 1.3 is negotiated in supported_versions only, and the selected version is one the
+ *   client offered there (absent, empty or unreadable is no offer);
+ * - §4.1.3: the cipher suite is one the client offered, and a TLS 1.3 suite for TLS 1.3;
+ * - §4.3: TLS 1.3 has no ServerKeyExchange;
+ * - a private-use codepoint counts only with its group's share length (groups.ts requireLength).
  */
-function inconsistency(tls: TlsInfo, group: number, version: number): string | null {
+function inconsistency(tls: TlsInfo, sh: ServerHello, version: number): string | null {
+  const group = sh.keyShareGroup;
   const hrr = tls.helloRetryRequest;
   if (hrr !== null && hrr.keyShareGroup >= 0 && hrr.keyShareGroup !== group) {
     return `the ServerHello selected ${groupName(group)} after a HelloRetryRequest for ${groupName(hrr.keyShareGroup)}`;
   }
+  if (version === 0x0304 && sh.selectedVersion === 0) return 'TLS 1.3 selected in legacy_version, not in supported_versions';
+  if (version === 0x0304 && !sh.extensionTypes.includes(EXT_KEY_SHARE)) return 'a TLS 1.3 ServerHello key share under the draft extension number 40';
+  if (version === 0x0304 && suiteKex(sh.cipherSuite) !== 'tls13') return `a TLS 1.3 ServerHello with the TLS ≤ 1.2 suite ${cipherSuiteName(sh.cipherSuite)}`;
+  if (tls.serverKeyExchange !== null) return 'a ServerKeyExchange (TLS ≤ 1.2 only) after a TLS 1.3 ServerHello';
   const ch = hrr !== null ? tls.clientHello2 : tls.clientHello;
   if (ch === null) return null;
-  if (!ch.keyShares.some((e) => e.group === group)) {
+  let share: KeyShareEntry | undefined;
+  let shares = 0;
+  for (const e of ch.keyShares) {
+    if (e.group !== group) continue;
+    share = e;
+    shares++;
+  }
+  if (share === undefined) {
     return `the ServerHello selected ${groupName(group)}, for which the ClientHello sent no key share`;
   }
-  if (ch.supportedVersions.length > 0 && !ch.supportedVersions.includes(version)) {
+  if (shares > 1) return `the ClientHello sent ${shares} key shares for ${groupName(group)}`;
+  if (!ch.supportedGroups.includes(group)) return `the ClientHello's key share for ${groupName(group)} is not in its supported_groups`;
+  if (version === 0x0304 && !ch.extensionTypes.includes(EXT_KEY_SHARE)) return 'a TLS 1.3 ClientHello key share under the draft extension number 40';
+  if (!ch.supportedVersions.includes(version)) {
     return `the ServerHello selected ${versionName(version)}, which the ClientHello did not offer`;
   }
+  if (!ch.cipherSuites.includes(sh.cipherSuite)) {
+    return `the ServerHello selected ${cipherSuiteName(sh.cipherSuite)}, which the ClientHello did not offer`;
+  }
+  const g = groupInfo(group);
+  if (g?.requireLength === true && share.length !== g.clientShareLen) {
+    return `the ClientHello's ${share.length}-byte share for codepoint ${hex4(group)} is not a ${g.name} share (${g.clientShareLen ?? 0} bytes)`;
+  }
   return null;
+}
+
+/** key_share (RFC 8446 §4.2.8) */
+const EXT_KEY_SHARE = 51;
+
+function hex4(n: number): string {
+  return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
 function setRsa(out: TlsKexVerdict): TlsKexVerdict {

@@ -25,15 +25,24 @@ interface TruthFlow {
   alerts: Array<{ description: number; level: number }>;
 }
 
-function ch(groups: string[], shares: string[], legacy: string, versions: string[]): ClientHello {
+/**
+ * A ClientHello as the truth fields describe it. tshark's truth has no client cipher list: the
+ * suite the server chose stands for it (a handshake that completed had it offered), and the
+ * extension numbers are those of the fields present (RFC 8446 §4.2: 10, 51, 43).
+ */
+function ch(groups: string[], shares: string[], legacy: string, versions: string[], suite: number): ClientHello {
+  const extensionTypes: number[] = [];
+  if (groups.length > 0) extensionTypes.push(10);
+  if (shares.length > 0) extensionTypes.push(51);
+  if (versions.length > 0) extensionTypes.push(43);
   return {
     legacyVersion: n(legacy),
     recordVersion: 0x0301,
     sslv2: legacy === '0x0002',
     sessionId: new Uint8Array(0),
-    cipherSuites: [],
+    cipherSuites: suite >= 0 ? [suite] : [],
     compressionMethods: [0],
-    extensionTypes: [],
+    extensionTypes,
     sni: null,
     supportedGroups: groups.map(n),
     keyShares: shares.map((g) => ({ group: n(g), length: groupInfo(n(g))?.clientShareLen ?? 32, mlkemKeyValid: true })),
@@ -49,12 +58,15 @@ function ch(groups: string[], shares: string[], legacy: string, versions: string
 }
 
 function sh(legacy: number, selected: number, suite: number, group: number, hrr: boolean, psk: boolean): ServerHello {
+  const extensionTypes: number[] = [];
+  if (selected !== 0) extensionTypes.push(43);
+  if (group >= 0) extensionTypes.push(51);
   return {
     legacyVersion: legacy,
     sessionId: new Uint8Array(0),
     cipherSuite: suite,
     compressionMethod: 0,
-    extensionTypes: [],
+    extensionTypes,
     selectedVersion: selected,
     keyShareGroup: group,
     keyShareLength: group < 0 ? 0 : (groupInfo(group)?.serverShareLen ?? 32),
@@ -66,10 +78,11 @@ function sh(legacy: number, selected: number, suite: number, group: number, hrr:
 
 function build(t: TruthFlow): TlsInfo {
   const tls = newTlsInfo();
+  const suite = n(t.server_hello?.cipher_suite);
   const c = t.client_hello;
-  if (c !== null) tls.clientHello = ch(c.supported_groups, c.key_share_groups, c.legacy_version, c.supported_versions);
+  if (c !== null) tls.clientHello = ch(c.supported_groups, c.key_share_groups, c.legacy_version, c.supported_versions, suite);
   const r = t.retry_client_hello;
-  if (r !== null) tls.clientHello2 = ch(r.supported_groups, r.key_share_groups, '0x0303', ['0x0304']);
+  if (r !== null) tls.clientHello2 = ch(r.supported_groups, r.key_share_groups, '0x0303', ['0x0304'], suite);
   if (t.hello_retry_request) tls.helloRetryRequest = sh(0x0303, 0x0304, 0x1301, n(t.hrr_selected_group), true, false);
   const s = t.server_hello;
   if (s !== null) {

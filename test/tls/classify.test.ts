@@ -6,7 +6,7 @@ import { classifyTls } from '../../core/tls/classify.js';
 import { decodeClientHello, decodeServerHello } from '../../core/tls/hello.js';
 import { newTlsInfo } from '../../core/tls/types.js';
 import type { TlsInfo } from '../../core/tls/types.js';
-import { HRR_RANDOM, clientHelloBody, ext, fill, groups, keyShares, selectedVersion, serverHelloBody, serverKeyShare, u16 } from './helpers.js';
+import { HRR_RANDOM, clientHelloBody, ext, fill, groups, keyShares, selectedVersion, serverHelloBody, serverKeyShare, u16, versions } from './helpers.js';
 
 function info(chExts: number[][], shExts: number[][] | null, suite = 0x1301): TlsInfo {
   const tls = newTlsInfo();
@@ -59,7 +59,7 @@ describe('classifyTls', () => {
     expect(classifyTls(null)).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'no-handshake' });
   });
   it('hybrid offered, hybrid negotiated', () => {
-    const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)]])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 1120)]));
+    const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 1120)]));
     expect(k).toMatchObject({ offered: 'hybrid', offeredKeyShare: 'hybrid', negotiated: 'hybrid', group: 'X25519MLKEM768', codepoint: 0x11ec, shareValidation: 'ok' });
   });
   it('client share length mismatch: no hybrid credit', () => {
@@ -81,7 +81,7 @@ describe('classifyTls', () => {
     expect(k.offeredGroups).toEqual([]);
   });
   it('unknown private codepoint is never PQ', () => {
-    const k = classifyTls(info([groups([0x2f3a]), keyShares([[0x2f3a, fill(900)]])], [selectedVersion(0x0304), serverKeyShare(0x2f3a, 900)]));
+    const k = classifyTls(info([groups([0x2f3a]), keyShares([[0x2f3a, fill(900)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x2f3a, 900)]));
     expect(k).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'unknown-group', group: 'unknown-0x2f3a' });
   });
   it('TLS 1.3 psk_ke resumption without key share', () => {
@@ -91,7 +91,7 @@ describe('classifyTls', () => {
     expect(linked).toMatchObject({ negotiated: 'hybrid', group: 'X25519MLKEM768', reason: 'resumed' });
   });
   it('TLS 1.3 psk_dhe_ke', () => {
-    const k = classifyTls(info([groups([0x001d]), keyShares([[0x001d, fill(32)]])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32), ext(41, u16(0))]));
+    const k = classifyTls(info([groups([0x001d]), keyShares([[0x001d, fill(32)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32), ext(41, u16(0))]));
     expect(k).toMatchObject({ negotiated: 'classical', resumption: 'tls13-psk_dhe_ke', mechanism: 'key_share' });
   });
   it('TLS 1.2 RSA key transport', () => {
@@ -122,6 +122,11 @@ describe('classifyTls', () => {
       const k = classifyTls(info(hybridCh, [selectedVersion(0x7f12), serverKeyShare(0x11ec, 1120)]));
       expect(k).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
       expect(k.detail).toMatch(/did not offer/);
+      // TLS 1.3 with no supported_versions at all, or an empty one: the client offered at most TLS 1.2
+      const shares = [groups([0x11ec]), keyShares([[0x11ec, fill(1216, 0)]])];
+      for (const chExts of [shares, [...shares, ext(43, [0])]]) {
+        expect(classifyTls(info(chExts, [v13, serverKeyShare(0x11ec, 1120)]))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      }
       expect(classifyTls(info(hybridCh, [v13, serverKeyShare(0x11ec, 1120)]))).toMatchObject({ negotiated: 'hybrid', reason: null });
     });
     it('a ServerHello with two key_share extensions', () => {
@@ -147,13 +152,45 @@ describe('classifyTls', () => {
       classical.clientHello = null;
       expect(classifyTls(classical)).toMatchObject({ negotiated: 'classical', handshake: 'server_only' });
     });
+    it('two shares for one group, a repeated extension, a suite not offered or not TLS 1.3, TLS 1.3 outside supported_versions, draft extension 40', () => {
+      const sh13 = [v13, serverKeyShare(0x11ec, 1120)];
+      const twoShares = [groups([0x11ec]), keyShares([[0x11ec, fill(1216, 0)], [0x11ec, fill(1216, 0)]]), versions([0x0304])];
+      expect(classifyTls(info(twoShares, sh13))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      const twoExts = [groups([0x11ec]), keyShares([[0x001d, fill(32)]]), keyShares([[0x11ec, fill(1216, 0)]]), versions([0x0304])];
+      expect(classifyTls(info(twoExts, sh13))).toMatchObject({ negotiated: 'unknown', reason: 'decode-error' });
+      // the client's suites are 0x1301, 0x1302, 0xc02f (helpers.ts)
+      expect(classifyTls(info(hybridCh, sh13, 0x1303))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      expect(classifyTls(info(hybridCh, sh13, 0xc02f))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      expect(classifyTls(info(hybridCh, sh13, 0x1302))).toMatchObject({ negotiated: 'hybrid' });
+      const legacy13 = decodeServerHello(Uint8Array.from(serverHelloBody({ version: 0x0304, exts: [serverKeyShare(0x11ec, 1120)] })));
+      const tls = info(hybridCh, null);
+      tls.serverHello = legacy13.ok ? legacy13.value : null;
+      expect(classifyTls(tls)).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      const ext40Ch = [groups([0x11ec]), ext(40, [...u16(1222), ...u16(0x11ec), ...u16(1216), ...fill(1216, 0)]), versions([0x0304])];
+      expect(classifyTls(info(ext40Ch, sh13))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      expect(classifyTls(info(hybridCh, [v13, ext(40, [...u16(0x11ec), ...u16(1120), ...fill(1120, 0x22)])]))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      // a key share outside supported_groups (RFC 8446 §4.2.8), a ServerKeyExchange in TLS 1.3
+      const notListed = [groups([0x001d]), keyShares([[0x11ec, fill(1216, 0)]]), versions([0x0304])];
+      expect(classifyTls(info(notListed, sh13))).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      const withSke = info(hybridCh, sh13);
+      withSke.serverKeyExchange = { kind: 'ecdhe', namedCurve: 0x001d, dhPrimeBits: 0 };
+      expect(classifyTls(withSke)).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+    });
+    it('a private-use codepoint whose client share is not that group\'s length', () => {
+      for (const len of [1215, 32]) {
+        const k = classifyTls(info([groups([0xfe31]), keyShares([[0xfe31, fill(len)]]), versions([0x0304])], [v13, serverKeyShare(0xfe31, 1120)]));
+        expect(k, String(len)).toMatchObject({ negotiated: 'unknown', reason: 'inconsistent' });
+      }
+      const good = classifyTls(info([groups([0xfe31]), keyShares([[0xfe31, fill(1216, 0)]]), versions([0x0304])], [v13, serverKeyShare(0xfe31, 1120)]));
+      expect(good).toMatchObject({ negotiated: 'hybrid', shareValidation: 'ok' });
+    });
     it('an X25519Kyber768Draft00Old share of the right length that fails the FIPS 203 check', () => {
       const share = fill(1216, 0xff); // every coefficient 0xfff ≥ q: not a valid encapsulation key
       const k = classifyTls(info([groups([0xfe31]), keyShares([[0xfe31, share]])], [v13, serverKeyShare(0xfe31, 1120)]));
       expect(k).toMatchObject({ shareValidation: 'mlkem-key-invalid', negotiated: 'unknown' });
     });
     it('CECPQ2 shares of any other length than 32 + 1138 bytes', () => {
-      const ok = classifyTls(info([groups([0x4138]), keyShares([[0x4138, fill(1170)]])], [v13, serverKeyShare(0x4138, 1170)]));
+      const ok = classifyTls(info([groups([0x4138]), keyShares([[0x4138, fill(1170)]]), versions([0x0304])], [v13, serverKeyShare(0x4138, 1170)]));
       expect(ok).toMatchObject({ negotiated: 'hybrid', shareValidation: 'ok' });
       const tiny = classifyTls(info([groups([0x4138]), keyShares([[0x4138, fill(1)]])], [v13, serverKeyShare(0x4138, 1)]));
       expect(tiny).toMatchObject({ negotiated: 'unknown', shareValidation: 'length-mismatch' });
