@@ -9,7 +9,7 @@ import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import { Weirds } from '../util/weirds.js';
 import { SSH_MSG_KEXINIT, asciiPrintable, decodeKexInit, framePacket, MAX_PACKET_LENGTH } from './kexinit.js';
-import { negotiate } from './kex.js';
+import { negotiate, partialKexinit } from './kex.js';
 import type { SshInfo } from './types.js';
 import { addSshError, newSshInfo } from './types.js';
 
@@ -231,7 +231,8 @@ export class SshAnalyzer implements StreamAnalyzer {
 
   private negotiate(info: SshInfo): void {
     if (!info.kexinitSeen[0] || !info.kexinitSeen[1]) return;
-    info.negotiatedKex = negotiate(info.clientKex, info.serverKex, true);
+    // from name-lists cut short the first match may not be the real one (see classifySsh)
+    info.negotiatedKex = partialKexinit(info) === undefined ? negotiate(info.clientKex, info.serverKex, true) : null;
     info.negotiatedHostKey = negotiate(info.clientHostKeyAlgs, info.serverHostKeyAlgs, false);
   }
 }

@@ -85,6 +85,11 @@ export interface SshClassification {
  */
 const PARTIAL_KEXINIT = new Set(['ssh.truncated_kexinit', 'ssh.namelist_too_long', 'ssh.too_many_names']);
 
+/** the first KEXINIT decode problem that may have cut a name-list short, or undefined */
+export function partialKexinit(info: SshInfo): string | undefined {
+  return info.errors.find((e) => PARTIAL_KEXINIT.has(e));
+}
+
 /** Pure classification of an SshInfo. */
 export function classifySsh(info: SshInfo): SshClassification {
   let offered: KexClass = 'unknown';
@@ -92,6 +97,10 @@ export function classifySsh(info: SshInfo): SshClassification {
     if (isPseudoKex(n)) continue;
     const c = sshKexClass(n);
     if ((RANK[c] ?? 0) > (RANK[offered] ?? 0)) offered = c;
+  }
+  const partial = partialKexinit(info);
+  if (partial !== undefined) {
+    return { offered, negotiated: 'unknown', group: null, reason: `KEXINIT name-lists not read whole (${partial}): the negotiated kex cannot be told` };
   }
   const seenBoth = info.kexinitSeen[0] && info.kexinitSeen[1];
   const group = info.negotiatedKex ?? (seenBoth ? negotiate(info.clientKex, info.serverKex, true) : null);
@@ -102,10 +111,6 @@ export function classifySsh(info: SshInfo): SshClassification {
     else if (!info.kexinitSeen[1]) reason = 'server KEXINIT not seen';
     else reason = 'no kex algorithm in common';
     return { offered, negotiated: 'unknown', group: null, reason };
-  }
-  const partial = info.errors.find((e) => PARTIAL_KEXINIT.has(e));
-  if (partial !== undefined) {
-    return { offered, negotiated: 'unknown', group: null, reason: `KEXINIT name-lists not read whole (${partial}): the negotiated kex cannot be told` };
   }
   const negotiated = sshKexClass(group);
   let reason: string | null = null;

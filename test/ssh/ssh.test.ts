@@ -69,6 +69,21 @@ describe('SshAnalyzer on byte fixtures', () => {
     expect(classifySsh(info)).toEqual({ offered: 'hybrid', negotiated: 'hybrid', group: 'mlkem768x25519-sha256', reason: null });
   });
 
+  it('a server kex list cut at 256 names negotiates nothing (found by fuzzing)', () => {
+    const a = new SshAnalyzer();
+    const f = blankFlow('tcp');
+    const serverKex = [...Array.from({ length: 255 }, (_, k) => `junk-${k}`), 'mlkem768x25519-sha256', 'curve25519-sha256'];
+    const c = Buffer.concat([enc.encode('SSH-2.0-client_1.0\r\n'), packet(kexinitPayload(['curve25519-sha256', 'mlkem768x25519-sha256'], ['ssh-ed25519']))]);
+    const s = Buffer.concat([enc.encode('SSH-2.0-server_2.0\r\n'), packet(kexinitPayload(serverKex, ['ssh-ed25519']))]);
+    a.onData(f, 1, s, 0);
+    a.onData(f, 0, c, 0);
+    const info = f.ext['ssh'] as SshInfo;
+    expect(info.errors).toContain('ssh.too_many_names');
+    // the lists read would pick mlkem768x25519; RFC 4253 §7.1 over the whole lists picks curve25519
+    expect(info.negotiatedKex).toBeNull();
+    expect(classifySsh(info)).toMatchObject({ negotiated: 'unknown', group: null });
+  });
+
   it('handles a truncated KEXINIT', () => {
     const a = new SshAnalyzer();
     const f = blankFlow('tcp');
