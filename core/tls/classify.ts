@@ -5,7 +5,8 @@
  * (TLS 1.2 key exchange, abbreviated handshake), RFC 8701 (GREASE ignored).
  */
 import type { ClientHello, KexClass, KeyShareEntry, ServerHello, TlsInfo } from './types.js';
-import { groupClass, groupInfo, groupName, isGrease, strongerClass } from './groups.js';
+import { groupClass, groupInfo, groupName, hex4, isGrease, strongerClass } from './groups.js';
+import { EXT } from './hello.js';
 import { hexOf } from '../util/bytes.js';
 import { alertName, cipherSuiteName, isTls13Version, suiteKex, versionName } from './suites.js';
 
@@ -24,7 +25,7 @@ export interface TlsKexVerdict {
   /**
    * why negotiated is unknown: no-handshake, no-server-hello, handshake-failed, resumed,
    * decode-error, unknown-group, psk-only, inconsistent (the ServerHello contradicts the
-   * ClientHello: a group or version the client did not offer), no-client-hello (a hybrid or pq
+   * ClientHello, see inconsistency()), no-client-hello (a hybrid or pq
    * group selected with no ClientHello to confirm the client offered it)
    */
   reason: string | null;
@@ -216,7 +217,7 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
         out.negotiated = 'unknown';
         out.reason = 'decode-error';
         out.detail = `ServerHello key_share not read unambiguously (${sh.warnings.join(', ')})`;
-      } else if ((hrr !== null ? tls.clientHello2 : ch)?.warnings?.includes('tls.duplicate_extension') === true) {
+      } else if (finalClientHello(tls)?.warnings?.includes('tls.duplicate_extension') === true) {
         // RFC 8446 §4.2: one extension of a type per message; which key_share a server read is unknown
         out.negotiated = 'unknown';
         out.reason = 'decode-error';
@@ -225,7 +226,7 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
         out.negotiated = 'unknown';
         out.reason = 'inconsistent';
         out.detail = why;
-      } else if ((cls === 'hybrid' || cls === 'pq') && (hrr !== null ? tls.clientHello2 : ch) === null) {
+      } else if ((cls === 'hybrid' || cls === 'pq') && finalClientHello(tls) === null) {
         out.negotiated = 'unknown';
         out.reason = 'no-client-hello';
         out.detail = `the ServerHello selected ${out.group}, but no ClientHello was decoded to confirm the client offered it${tls.errors.length > 0 ? ` (${tls.errors[0] ?? ''})` : ''}`;
@@ -312,6 +313,11 @@ export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsK
   return out;
 }
 
+/** the ClientHello a TLS 1.3 ServerHello answers: the second one after a HelloRetryRequest */
+function finalClientHello(tls: TlsInfo): ClientHello | null {
+  return tls.helloRetryRequest !== null ? tls.clientHello2 : tls.clientHello;
+}
+
 /**
  * Why a TLS 1.3 ServerHello contradicts the ClientHello it answers (the second one after a
  * HelloRetryRequest), or null. A client aborts such a handshake: no key is agreed.
@@ -331,10 +337,10 @@ function inconsistency(tls: TlsInfo, sh: ServerHello, version: number): string |
     return `the ServerHello selected ${groupName(group)} after a HelloRetryRequest for ${groupName(hrr.keyShareGroup)}`;
   }
   if (version === 0x0304 && sh.selectedVersion === 0) return 'TLS 1.3 selected in legacy_version, not in supported_versions';
-  if (version === 0x0304 && !sh.extensionTypes.includes(EXT_KEY_SHARE)) return 'a TLS 1.3 ServerHello key share under the draft extension number 40';
+  if (version === 0x0304 && !sh.extensionTypes.includes(EXT.keyShare)) return 'a TLS 1.3 ServerHello key share under the draft extension number 40';
   if (version === 0x0304 && suiteKex(sh.cipherSuite) !== 'tls13') return `a TLS 1.3 ServerHello with the TLS ≤ 1.2 suite ${cipherSuiteName(sh.cipherSuite)}`;
   if (tls.serverKeyExchange !== null) return 'a ServerKeyExchange (TLS ≤ 1.2 only) after a TLS 1.3 ServerHello';
-  const ch = hrr !== null ? tls.clientHello2 : tls.clientHello;
+  const ch = finalClientHello(tls);
   if (ch === null) return null;
   let share: KeyShareEntry | undefined;
   let shares = 0;
@@ -348,7 +354,7 @@ function inconsistency(tls: TlsInfo, sh: ServerHello, version: number): string |
   }
   if (shares > 1) return `the ClientHello sent ${shares} key shares for ${groupName(group)}`;
   if (!ch.supportedGroups.includes(group)) return `the ClientHello's key share for ${groupName(group)} is not in its supported_groups`;
-  if (version === 0x0304 && !ch.extensionTypes.includes(EXT_KEY_SHARE)) return 'a TLS 1.3 ClientHello key share under the draft extension number 40';
+  if (version === 0x0304 && !ch.extensionTypes.includes(EXT.keyShare)) return 'a TLS 1.3 ClientHello key share under the draft extension number 40';
   if (!ch.supportedVersions.includes(version)) {
     return `the ServerHello selected ${versionName(version)}, which the ClientHello did not offer`;
   }
@@ -360,13 +366,6 @@ function inconsistency(tls: TlsInfo, sh: ServerHello, version: number): string |
     return `the ClientHello's ${share.length}-byte share for codepoint ${hex4(group)} is not a ${g.name} share (${g.clientShareLen ?? 0} bytes)`;
   }
   return null;
-}
-
-/** key_share (RFC 8446 §4.2.8) */
-const EXT_KEY_SHARE = 51;
-
-function hex4(n: number): string {
-  return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
 function setRsa(out: TlsKexVerdict): TlsKexVerdict {
@@ -398,7 +397,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
 
 /**
  * Keys for linking TLS ≤ 1.2 resumptions (RFC 5246 §7.4.1.2 session IDs, RFC 5077 tickets):
