@@ -25,6 +25,9 @@ import { decodeFrame } from '../core/net/decode.js';
 import { newDecodedPacket } from '../core/net/packet.js';
 import { FlowTable } from '../core/flow/table.js';
 import { Weirds } from '../core/util/weirds.js';
+import { Session } from 'node:inspector/promises';
+import { attributeTls } from './tls-profile.js';
+import type { TlsProfile } from './tls-profile.js';
 
 interface BenchResult {
   scanMs: number;
@@ -187,6 +190,46 @@ function runChild(file: string, tls: boolean): BenchResult | string {
   }
 }
 
+/**
+ * Scans `file` under the V8 CPU profiler (100 µs samples) and attributes the main-thread
+ * samples (cli/tls-profile.ts).
+ */
+async function profileTls(file: string): Promise<TlsProfile> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  await scanInputs([file], {});
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  return attributeTls(profile);
+}
+
+function runProfileChild(file: string): TlsProfile | string {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, self, file, '--tls-profile', '--json'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `exit ${String(r.status)}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
+  try {
+    return JSON.parse(r.stdout) as TlsProfile;
+  } catch {
+    return 'unreadable output';
+  }
+}
+
+/** the profile line of `--compare-tls`: what share of the scan's main-thread CPU the TLS code takes */
+function tlsShare(file: string, out: string[]): void {
+  const p = runProfileChild(file);
+  if (typeof p === 'string') {
+    out.push(`TLS profile run failed: ${p}`);
+    return;
+  }
+  const pct = (x: number): string => `${((x / p.sampledMs) * 100).toFixed(1)} %`;
+  out.push(
+    `TLS code    ${p.tlsMs.toFixed(0)} ms of ${p.sampledMs.toFixed(0)} ms main-thread CPU samples (${pct(p.tlsMs)}): decoding ${p.decodeMs.toFixed(0)} ms, classification, JA4 and report fields ${p.classifyMs.toFixed(0)} ms; garbage collection ${p.gcMs.toFixed(0)} ms (${pct(p.gcMs)}) not attributed`,
+  );
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
@@ -214,7 +257,7 @@ function compareTls(file: string, runs: number, out: string[]): void {
   out.push(`with TLS    ${runs} runs: ${row(on)}`);
   out.push(`without TLS ${runs} runs: ${row(off)}`);
   out.push(
-    `TLS costs   ${pct(median(on.map((r) => r.scanMs)), median(off.map((r) => r.scanMs)))} scan time, ${pct(median(on.map((r) => r.cpuMs)), median(off.map((r) => r.cpuMs)))} CPU (medians; TLS record and handshake decoding, classification, JA4)`,
+    `TLS costs   ${pct(median(on.map((r) => r.scanMs)), median(off.map((r) => r.scanMs)))} scan time, ${pct(median(on.map((r) => r.cpuMs)), median(off.map((r) => r.cpuMs)))} CPU (medians; TLS decoding, classification and JA4, and the risk, findings and aggregates of the flows it classifies)`,
   );
 }
 
@@ -236,6 +279,10 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     process.stdout.write(`${JSON.stringify(await runStage(file, stage))}\n`);
+    return;
+  }
+  if (args.includes('--tls-profile')) {
+    process.stdout.write(`${JSON.stringify(await profileTls(file))}\n`);
     return;
   }
   const runsAt = args.indexOf('--runs');
@@ -267,9 +314,10 @@ async function main(): Promise<void> {
     else {
       const pct = ((res.scanMs - base.scanMs) / base.scanMs) * 100;
       out.push(`without TLS ${base.scanMs.toFixed(0)} ms scan (${JSON.stringify(base.byNegotiated)}), peak RSS ${base.rssMb.toFixed(0)} MB`);
-      out.push(`TLS costs   ${pct >= 0 ? '+' : ''}${pct.toFixed(0)} % scan time (TLS record and handshake decoding, classification, JA4)`);
+      out.push(`TLS costs   ${pct >= 0 ? '+' : ''}${pct.toFixed(0)} % scan time (TLS decoding, classification and JA4, and the risk, findings and aggregates of the flows it classifies)`);
     }
   }
+  if (args.includes('--compare-tls')) tlsShare(file, out);
   if (!noTshark && has('tshark')) {
     const timeBin = has('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M'] : [];
     const tsArgs = ['-r', file, '-Y', 'tls.handshake.type==1 || tls.handshake.type==2', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_supported_group'];

@@ -29,6 +29,13 @@ describe('npm run bench', () => {
     expect(r.stdout).toMatch(/^with TLS {4}2 runs: median \d+ ms \(min \d+\), CPU \d+ ms, peak RSS \d+ MB$/m);
     expect(r.stdout).toMatch(/^without TLS 2 runs: median \d+ ms/m);
     expect(r.stdout).toMatch(/^TLS costs {3}[+-]\d+ % scan time, [+-]\d+ % CPU \(medians/m);
+    // a profiled run attributes main-thread CPU samples to the TLS code; its parts add up to at most the whole
+    const prof = /^TLS code {4}(\d+) ms of (\d+) ms main-thread CPU samples \(([\d.]+) %\): decoding (\d+) ms, classification, JA4 and report fields (\d+) ms; garbage collection (\d+) ms \([\d.]+ %\) not attributed$/m.exec(r.stdout);
+    expect(prof, r.stdout).not.toBeNull();
+    const [tls, all, , dec, cls] = (prof ?? []).slice(1).map(Number) as [number, number, number, number, number];
+    expect(all).toBeGreaterThan(0);
+    expect(tls).toBeLessThanOrEqual(all);
+    expect(dec + cls).toBeLessThanOrEqual(tls + 1);
   });
 
   it('--stages times the pipeline cut after each stage; each stage did its work', () => {
