@@ -96,6 +96,13 @@ const SWEEP_INTERVAL_MICROS = 1_000_000;
 const SYSTEM_PORT_LIMIT = 1024;
 /** attachDatagram is offered at most this many datagrams (flow/types.ts AppFactory) */
 const MAX_DATAGRAM_ATTACH = 4;
+/**
+ * A side's first bytes shorter than this that no analyzer recognises are kept (copied) and
+ * offered again with the next chunk, so a stream whose first segment carries a few bytes (a TLS
+ * record header split across segments, as some clients and DPI-evasion tools do; a DNS length
+ * prefix written alone) is still recognised. Every sniffer decides within this many bytes.
+ */
+export const SNIFF_MIN_BYTES = 16;
 const INITIAL_SLOTS = 4096;
 /** a flow moves to the tail of its recency list at most this often (capture time) */
 const TOUCH_GRANULARITY_MICROS = 1_000_000;
@@ -109,6 +116,8 @@ class FlowState {
   doneMask = 0;
   /** no more delivery in either direction */
   flowDone = false;
+  /** per side: first bytes too short to recognise, waiting for the next chunk (null until needed) */
+  sniffPre: [Uint8Array | null, Uint8Array | null] | null = null;
   sawSyn = false;
   finMask = 0;
   /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
@@ -374,18 +383,34 @@ export class FlowTable implements StreamSink<FlowState> {
     if (fs.analyzer === null) {
       const bit = s.side === 0 ? 1 : 2;
       if ((fs.tried & bit) !== 0) return; // passes undelivered; reported as a gap if an analyzer attaches later
-      fs.tried |= bit;
+      // the side's short first bytes kept from before, then this chunk: one contiguous piece
+      const pre = fs.sniffPre?.[s.side] ?? null;
+      let first = chunk;
+      if (pre !== null) {
+        first = new Uint8Array(pre.length + chunk.length);
+        first.set(pre, 0);
+        first.set(chunk, pre.length);
+      }
       let res;
       try {
-        res = this.factory.attachStream(fs.flow, fs.dirOf(s.side), chunk);
+        res = this.factory.attachStream(fs.flow, fs.dirOf(s.side), first);
       } catch {
         this.analyzerFailed(fs);
         return;
       }
       if (res === null) {
+        if (first.length < SNIFF_MIN_BYTES) {
+          // too short to tell: offered again with the next chunk
+          (fs.sniffPre ??= [null, null])[s.side] = pre === null ? chunk.slice() : first;
+          return;
+        }
+        if (pre !== null) this.dropSniffPre(fs, s.side);
+        fs.tried |= bit;
         if (fs.tried === 3) this.giveUp(fs);
         return;
       }
+      fs.tried |= bit;
+      fs.sniffPre = null;
       fs.analyzer = res.analyzer;
       this.applyClientIsDir(fs, res.clientIsDir);
       const lim = res.analyzer.maxBytesPerDir;
@@ -393,15 +418,17 @@ export class FlowTable implements StreamSink<FlowState> {
       if (streams !== null) {
         for (const t of streams) {
           if (lim !== undefined && lim >= 0) t.limit = lim;
-          // bytes that went by before the analyzer existed
-          t.pendingGap = t.baseSet ? t.nextOff : 0;
+          // bytes that went by before the analyzer existed (the kept first bytes go with this chunk;
+          // the other side's, if it has some, count as passed)
+          t.pendingGap = t.baseSet ? (t === s ? t.nextOff - (first.length - chunk.length) : t.nextOff) : 0;
         }
       }
-      if (s.nextOff >= s.limit) {
+      const startOff = s.nextOff - (first.length - chunk.length);
+      if (startOff >= s.limit) {
         this.stopStream(s);
         return;
       }
-      if (chunk.length > s.limit - s.nextOff) chunk = chunk.subarray(0, s.limit - s.nextOff);
+      chunk = first.length > s.limit - startOff ? first.subarray(0, s.limit - startOff) : first;
     }
     const a = fs.analyzer;
     const dir = fs.dirOf(s.side);
@@ -422,7 +449,16 @@ export class FlowTable implements StreamSink<FlowState> {
     const fs = s.owner;
     addFlowIssue(fs.flow, 'tcp.gap');
     const a = fs.analyzer;
-    if (a === null) return;
+    if (a === null) {
+      // kept first bytes and what follows the hole are not one piece: the side is given up, as a
+      // short first chunk was before they were kept
+      if ((fs.sniffPre?.[s.side] ?? null) !== null) {
+        this.dropSniffPre(fs, s.side);
+        fs.tried |= s.side === 0 ? 1 : 2;
+        if (fs.tried === 3) this.giveUp(fs);
+      }
+      return;
+    }
     if (fs.flowDone) {
       this.stopStream(s);
       return;
@@ -459,6 +495,13 @@ export class FlowTable implements StreamSink<FlowState> {
       this.stopStream(s);
     }
     return true;
+  }
+
+  private dropSniffPre(fs: FlowState, side: 0 | 1): void {
+    const pre = fs.sniffPre;
+    if (pre === null) return;
+    pre[side] = null;
+    if (pre[0] === null && pre[1] === null) fs.sniffPre = null;
   }
 
   /** the analyzer answered DoneFlow: nothing more is delivered to it */

@@ -29,6 +29,36 @@ const SSL2_CLIENT_HELLO = 1;
 const SSL2_SERVER_HELLO = 4;
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Buffers for records and handshake messages that span chunks, reused once read: a flow's
+ * partial record or message is assembled in one, and it comes back when the record or message
+ * has been decoded (every decoder copies what it keeps) or the partial state is dropped. Only
+ * buffers of POOLED_BYTES are pooled; longer handshake messages get a buffer of their own. A
+ * direction holds at most one of each at a time, as before (bounded by the flow table's cap).
+ */
+const POOLED_BYTES = MAX_RECORD + 5;
+const POOL_MAX = 64;
+const POOL: Uint8Array[] = [];
+
+/** a buffer of at least `len` bytes (contents undefined: the caller writes before it reads) */
+function takeBuffer(len: number): Uint8Array {
+  if (len > POOLED_BYTES) return new Uint8Array(len);
+  return POOL.pop() ?? new Uint8Array(POOLED_BYTES);
+}
+
+function giveBuffer(b: Uint8Array | null): void {
+  if (b !== null && b.length === POOLED_BYTES && POOL.length < POOL_MAX) POOL.push(b);
+}
+
+/** dst[at, at + (end - start)) = src[start, end) through a plain view (a Buffer's subarray costs more) */
+function copyInto(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): void {
+  if (end - start <= 16) {
+    for (let i = start; i < end; i++) dst[at++] = src[i] ?? 0;
+    return;
+  }
+  dst.set(new Uint8Array(src.buffer, src.byteOffset + start, end - start), at);
+}
+
 function validTlsHeader(type: number, major: number, minor: number, len: number): boolean {
   return type >= CT.changeCipherSpec && type <= CT.heartbeat && major === 3 && minor <= 4 && len <= MAX_RECORD;
 }
@@ -76,6 +106,8 @@ export function attachTls(_flow: Flow, dir: Dir, chunk: Uint8Array): AttachStrea
 class DirState {
   /** first bytes of the direction not yet seen (SSL 2.0 is only recognised there) */
   first = true;
+  /** the direction's first bytes while fewer than 3 (not enough to tell SSL 2.0) */
+  firstPre: Uint8Array | null = null;
   v2 = false;
   dead = false;
   /** after a gap: skip chunks until one starts with a plausible record header */
@@ -91,7 +123,9 @@ class DirState {
   recType = 0;
   /** record-layer version of the current record */
   recVersion = 0;
+  /** the record body being assembled: body[0, bodyLen) (a pooled buffer) */
   body: Uint8Array | null = null;
+  bodyLen = 0;
   bodyHave = 0;
   // partial handshake message
   /** a handshake header split across records or chunks (allocated when one is) */
@@ -100,15 +134,19 @@ class DirState {
   hsType = 0;
   hsLen = 0;
   hsGot = 0;
+  /** the kept part of the handshake message being assembled: hsBuf[0, hsKeep) (pooled when short) */
   hsBuf: Uint8Array | null = null;
   hsKeep = 0;
   inMessage = false;
 
   resetPartial(): void {
+    this.firstPre = null;
     this.hdrHave = 0;
+    giveBuffer(this.body);
     this.body = null;
     this.bodyHave = 0;
     this.hsHdrHave = 0;
+    giveBuffer(this.hsBuf);
     this.hsBuf = null;
     this.inMessage = false;
   }
@@ -159,6 +197,18 @@ export class TlsAnalyzer implements StreamAnalyzer {
       st.resync = false;
     }
     if (st.first && chunk.length > 0) {
+      // SSL 2.0 is told from its third byte: a shorter first piece waits for the next
+      if (st.firstPre !== null) {
+        const joined = new Uint8Array(st.firstPre.length + chunk.length);
+        joined.set(st.firstPre, 0);
+        joined.set(chunk, st.firstPre.length);
+        chunk = joined;
+        st.firstPre = null;
+      }
+      if (chunk.length < 3) {
+        st.firstPre = chunk.slice();
+        return Want.More;
+      }
       st.first = false;
       const s = sslv2RecordLength(chunk);
       if (s !== null && (chunk[2] === SSL2_CLIENT_HELLO || chunk[2] === SSL2_SERVER_HELLO)) {
@@ -181,21 +231,23 @@ export class TlsAnalyzer implements StreamAnalyzer {
           }
           st.hdrHave = st.hdrLen;
           st.recType = st.v2 ? -1 : (chunk[p] ?? 0);
-          st.body = new Uint8Array(len);
+          st.body = takeBuffer(len);
+          st.bodyLen = len;
           st.bodyHave = 0;
           p = start;
           continue;
         }
         const n = Math.min(st.hdrLen - st.hdrHave, chunk.length - p);
         const hdr = (st.hdr ??= new Uint8Array(5));
-        hdr.set(chunk.subarray(p, p + n), st.hdrHave);
+        copyInto(hdr, st.hdrHave, chunk, p, p + n);
         st.hdrHave += n;
         p += n;
         if (st.hdrHave === st.hdrLen) {
           const len = this.headerLen(hdr, 0, st);
           if (len < 0) break;
           st.recType = st.v2 ? -1 : (hdr[0] ?? 0);
-          st.body = new Uint8Array(len);
+          st.body = takeBuffer(len);
+          st.bodyLen = len;
           st.bodyHave = 0;
           if (len === 0) this.finishRecord(dir, st);
         }
@@ -203,11 +255,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
       }
       const body = st.body;
       if (body === null) break;
-      const n = Math.min(body.length - st.bodyHave, chunk.length - p);
-      body.set(chunk.subarray(p, p + n), st.bodyHave);
+      const n = Math.min(st.bodyLen - st.bodyHave, chunk.length - p);
+      copyInto(body, st.bodyHave, chunk, p, p + n);
       st.bodyHave += n;
       p += n;
-      if (st.bodyHave === body.length) this.finishRecord(dir, st);
+      if (st.bodyHave === st.bodyLen) this.finishRecord(dir, st);
     }
     if (this.done) return this.release();
     if (st.dead) return this.deadWant();
@@ -238,7 +290,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
   onEnd(flow: Flow): void {
     this.bind(flow);
     for (const st of this.dirs) {
-      if (!this.done && (st.inMessage || st.body !== null) && !st.dead) addFlowIssue(flow, 'tls.truncated_handshake');
+      if (!this.done && (st.inMessage || st.body !== null || st.firstPre !== null) && !st.dead) addFlowIssue(flow, 'tls.truncated_handshake');
       st.resetPartial();
     }
   }
@@ -289,11 +341,14 @@ export class TlsAnalyzer implements StreamAnalyzer {
 
   private finishRecord(dir: Dir, st: DirState): void {
     const body = st.body ?? EMPTY;
+    const len = st.body === null ? 0 : st.bodyLen;
     const type = st.recType;
     st.hdrHave = 0;
     st.body = null;
     st.bodyHave = 0;
-    this.record(dir, st, type, body, 0, body.length);
+    this.record(dir, st, type, body, 0, len);
+    // read: every decoder copied what it keeps, and a message that goes on has its own buffer
+    giveBuffer(body);
   }
 
   private isTls13(sh: ServerHello | null): boolean {
@@ -371,7 +426,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
         }
         const n = Math.min(4 - st.hsHdrHave, end - p);
         const h = (st.hsHdr ??= new Uint8Array(4));
-        h.set(data.subarray(p, p + n), st.hsHdrHave);
+        copyInto(h, st.hsHdrHave, data, p, p + n);
         st.hsHdrHave += n;
         p += n;
         if (st.hsHdrHave === 4) {
@@ -383,7 +438,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       const n = Math.min(st.hsLen - st.hsGot, end - p);
       if (st.hsBuf !== null && st.hsGot < st.hsKeep) {
         const k = Math.min(n, st.hsKeep - st.hsGot);
-        st.hsBuf.set(data.subarray(p, p + k), st.hsGot);
+        copyInto(st.hsBuf, st.hsGot, data, p, p + k);
       }
       st.hsGot += n;
       p += n;
@@ -398,16 +453,18 @@ export class TlsAnalyzer implements StreamAnalyzer {
     st.hsLen = len;
     st.hsGot = 0;
     st.hsKeep = keepType(type) ? Math.min(len, MAX_HS_KEEP) : 0;
-    st.hsBuf = st.hsKeep > 0 ? new Uint8Array(st.hsKeep) : null;
+    st.hsBuf = st.hsKeep > 0 ? takeBuffer(st.hsKeep) : null;
   }
 
   private endMessage(dir: Dir, st: DirState): void {
-    const body = st.hsBuf ?? EMPTY;
+    const buf = st.hsBuf;
+    const body = buf ?? EMPTY;
     const truncated = st.hsKeep < st.hsLen;
     const type = st.hsType;
     st.inMessage = false;
     st.hsBuf = null;
     this.message(dir, type, body, 0, Math.min(st.hsKeep, st.hsLen, body.length), truncated);
+    giveBuffer(buf);
   }
 
   /** one handshake message body, body[start, end) */

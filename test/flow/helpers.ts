@@ -205,12 +205,12 @@ export class Conn {
     return this;
   }
   /** client data at the current position (advances) */
-  c2s(data: string, flags = TCP_ACK): this {
+  c2s(data: string | Uint8Array, flags = TCP_ACK): this {
     this.send(true, flags, this.cseq, data);
     this.cseq = (this.cseq + data.length + ((flags & TCP_FIN) !== 0 ? 1 : 0)) >>> 0;
     return this;
   }
-  s2c(data: string, flags = TCP_ACK): this {
+  s2c(data: string | Uint8Array, flags = TCP_ACK): this {
     this.send(false, flags, this.sseq, data);
     this.sseq = (this.sseq + data.length + ((flags & TCP_FIN) !== 0 ? 1 : 0)) >>> 0;
     return this;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Want } from '../../core/flow/types.js';
+import { SNIFF_MIN_BYTES } from '../../core/flow/table.js';
 import { Conn, RecAnalyzer, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, harness, pkt } from './helpers.js';
 
 describe('orientation', () => {
@@ -314,13 +315,26 @@ describe('TCP reassembly', () => {
   it('attach: null then the other direction; two nulls give up', () => {
     const h = harness();
     h.factory.decide = () => ({ attach: false });
+    // first bytes shorter than SNIFF_MIN_BYTES are offered again, joined with the next chunk
     new Conn(h).handshake().c2s('a').c2s('b').s2c('c').s2c('d');
     h.table.flush();
     expect(h.factory.streamCalls.map((x) => [x.dir, x.bytes])).toEqual([
       [0, 'a'],
+      [0, 'ab'],
       [1, 'c'],
+      [1, 'cd'],
     ]);
     expect(h.ended[0]!.bytes).toEqual([2, 2]);
+
+    // a side is given up once SNIFF_MIN_BYTES are not recognised; a long first chunk at once
+    const h1 = harness();
+    h1.factory.decide = () => ({ attach: false });
+    const c1 = new Conn(h1).handshake();
+    for (let i = 0; i < SNIFF_MIN_BYTES + 4; i++) c1.c2s(String.fromCharCode(0x61 + (i % 26)));
+    c1.s2c('x'.repeat(SNIFF_MIN_BYTES)).s2c('y');
+    h1.table.flush();
+    const calls = h1.factory.streamCalls.map((x) => [x.dir, x.bytes.length]);
+    expect(calls).toEqual([...Array.from({ length: SNIFF_MIN_BYTES }, (_, i) => [0, i + 1]), [1, SNIFF_MIN_BYTES]]);
 
     const h2 = harness();
     h2.factory.decide = (_f, dir) => ({ attach: dir === 1 });
@@ -574,5 +588,28 @@ describe('UDP and keys', () => {
   it('RecAnalyzer sanity', () => {
     expect(new RecAnalyzer(5).maxBytesPerDir).toBe(5);
     expect(TCP_ACK | TCP_FIN | TCP_RST).toBe(0x15);
+  });
+});
+
+describe('short first bytes', () => {
+  it('kept first bytes go to the analyzer with the chunk that makes them recognisable, no gap', () => {
+    const h = harness();
+    h.factory.decide = (_f, _dir, bytes) => ({ attach: bytes.length >= 3 });
+    new Conn(h).handshake().c2s('a').c2s('b').c2s('cdef').s2c('srv');
+    h.table.flush();
+    const a = h.factory.analyzers.get(0)!;
+    expect(a.text).toEqual(['abcdef', 'srv']);
+    expect(h.ended[0]!.issues).not.toContain('tcp.gap');
+  });
+
+  it('a hole after kept first bytes gives the side up (they are not one piece with what follows)', () => {
+    const h = harness();
+    h.factory.decide = (_f, _dir, bytes) => ({ attach: bytes.length >= 3 });
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2sAt(base, 0, 'ab').c2sAt(base, 10, 'klmnop').ack(false);
+    h.table.flush();
+    // the hole was given up when the flow ended: nothing was joined across it
+    expect(h.factory.streamCalls.every((x) => x.bytes === 'ab' || !x.bytes.startsWith('ab'))).toBe(true);
   });
 });

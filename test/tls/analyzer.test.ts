@@ -171,3 +171,77 @@ describe('TlsAnalyzer', () => {
     );
   });
 });
+
+describe('TlsAnalyzer buffers reused across flows', () => {
+  // records and handshake messages that span chunks are assembled in pooled buffers, handed on
+  // to the next flow once decoded: many connections fed interleaved, in small pieces, must read
+  // exactly as each alone does, whatever a buffer held before
+  const CAPTURES = [
+    'zeek__ecdhe.pcap', 'zeek__dhe.pcap', 'zeek__tls1.2.pcap', 'ndpi__tls_verylong_certificate.pcap',
+    'zeek__chrome-1250-tls-x25519-kyber.pcap', 'zeek__ssl-v2.pcap', 'zeek__google-cert-repeat.pcap', 'ja4__tls12.pcap',
+  ];
+  const conns = CAPTURES.flatMap((c) => tcpConnections(path.resolve(__dirname, '../../../shared/captures/public', c)))
+    .filter((c) => c.events.length > 0 && sniffTls(c.events[0]?.data ?? new Uint8Array(0)) !== null);
+
+  /** one connection alone, one event per call: the reference */
+  const alone = conns.map((c) => {
+    const flow = fakeFlow();
+    const a = new TlsAnalyzer();
+    for (const e of c.events) if (a.onData(flow, e.dir, e.data, 0) === Want.DoneFlow) break;
+    a.onEnd(flow);
+    return { tls: flow.tls, issues: [...flow.issues] };
+  });
+
+  it('has connections whose records and messages span chunks', () => {
+    expect(conns.length).toBeGreaterThanOrEqual(8);
+    expect(alone.filter((r) => r.tls?.certificate !== null && r.tls?.certificate !== undefined).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('interleaved in random pieces, with gaps in some, every other connection reads as alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 900 }), { minLength: 1, maxLength: 16 }), fc.nat(), (sizes, gapSeed) => {
+        const states = conns.map((c, i) => ({
+          flow: fakeFlow(), a: new TlsAnalyzer(), events: c.events, ev: 0, off: 0, done: false,
+          // every third connection (shifted by the seed) loses bytes: its partial buffers are dropped mid-record
+          gap: (i + gapSeed) % 3 === 0,
+        }));
+        let k = 0;
+        let live = states.length;
+        while (live > 0) {
+          live = 0;
+          for (const s of states) {
+            if (s.done) continue;
+            const e = s.events[s.ev];
+            if (e === undefined) {
+              s.a.onEnd(s.flow);
+              s.done = true;
+              continue;
+            }
+            live++;
+            const n = sizes[k++ % sizes.length] ?? 1;
+            const piece = e.data.subarray(s.off, s.off + n);
+            s.off += piece.length;
+            if (s.off >= e.data.length) {
+              s.ev++;
+              s.off = 0;
+            }
+            let w = s.a.onData(s.flow, e.dir, piece, 0);
+            if (s.gap && s.ev === 1 && s.off > 0 && s.off < e.data.length) {
+              w = s.a.onGap(s.flow, e.dir, 100);
+              s.gap = false;
+            }
+            if (w === Want.DoneFlow) {
+              s.a.onEnd(s.flow);
+              s.done = true;
+            }
+          }
+        }
+        states.forEach((s, i) => {
+          const gapped = (i + gapSeed) % 3 === 0;
+          if (!gapped) expect({ tls: s.flow.tls, issues: [...s.flow.issues] }).toEqual(alone[i]);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
