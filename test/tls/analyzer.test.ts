@@ -245,3 +245,51 @@ describe('TlsAnalyzer buffers reused across flows', () => {
     );
   });
 });
+
+describe('TLS record fragmentation (a DPI-evasion technique)', () => {
+  // a ClientHello cut into many small records (RFC 8446 §5.1 allows any fragmentation of
+  // handshake messages), the records themselves cut into arbitrary TCP chunks
+  const conn = tcpConnections(path.resolve(__dirname, '../../../shared/captures/public/zeek__chrome-1250-tls-x25519-kyber.pcap'))[0];
+  const first = conn?.events[0]?.data ?? new Uint8Array(0);
+  // the first record's handshake bytes (the hybrid ClientHello spans more than one record here)
+  const hsBytes: number[] = [];
+  for (let p = 0; p + 5 <= first.length; ) {
+    const len = ((first[p + 3] ?? 0) << 8) | (first[p + 4] ?? 0);
+    if (first[p] !== 22) break;
+    hsBytes.push(...first.subarray(p + 5, p + 5 + len));
+    p += 5 + len;
+  }
+  const reference = (() => {
+    const flow = fakeFlow();
+    new TlsAnalyzer().onData(flow, 0, first, 0);
+    return flow.tls?.clientHello;
+  })();
+
+  it('the reference ClientHello offers X25519Kyber768', () => {
+    expect(reference?.keyShares.some((k) => k.group === 0x6399)).toBe(true);
+  });
+
+  it('records of 1 to 40 bytes, in chunks of 1 to 300 bytes, decode the same ClientHello', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }), (recSizes, chunkSizes) => {
+        const wire: number[] = [];
+        for (let p = 0, i = 0; p < hsBytes.length; i++) {
+          const n = Math.min(recSizes[i % recSizes.length] ?? 1, hsBytes.length - p);
+          wire.push(...record(22, hsBytes.slice(p, p + n), 0x0301));
+          p += n;
+        }
+        const flow = fakeFlow();
+        const a = new TlsAnalyzer();
+        const bytes = Uint8Array.from(wire);
+        for (let p = 0, i = 0; p < bytes.length; i++) {
+          const n = chunkSizes[i % chunkSizes.length] ?? 1;
+          a.onData(flow, 0, bytes.subarray(p, p + n), 0);
+          p += n;
+        }
+        expect(flow.tls?.clientHello).toEqual(reference);
+        expect(flow.issues).toEqual([]);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
