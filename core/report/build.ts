@@ -6,6 +6,7 @@ import type { Flow } from '../flow/types.js';
 import type { KexClass, KeyShareEntry, TlsInfo } from '../tls/types.js';
 import { KEX_CLASSES, KEX_INDEX, kexIndex } from '../tls/types.js';
 import { classifyTlsKex, resumptionKeys } from '../tls/classify.js';
+import type { ClassifyHints } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
@@ -163,6 +164,16 @@ export interface TlsPart {
   tls: TlsReport;
 }
 
+/** flow issues saying the handshake's stream had conflicting copies of the same bytes */
+const AMBIGUOUS_ISSUES = ['tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch'] as const;
+
+/** the classification hint for a flow whose stream was ambiguous, else undefined */
+function ambiguityOf(flow: Flow): ClassifyHints | undefined {
+  if (flow.issues.length === 0) return undefined;
+  const hit = AMBIGUOUS_ISSUES.find((i) => flow.issues.includes(i));
+  return hit === undefined ? undefined : { ambiguousStream: hit };
+}
+
 /**
  * The TLS part of the report from the flow's handshake records (flow.tls), or null when the flow
  * has none. A pure function of flow.tls and flow.app: the scan calls it as soon as the analyzer
@@ -171,7 +182,7 @@ export interface TlsPart {
 export function tlsPartOf(flow: Flow): TlsPart | null {
   const t = flow.tls;
   if (!t) return null;
-  const c = classifyTlsKex(t);
+  const c = classifyTlsKex(t, ambiguityOf(flow));
   const kex: KexReport = { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: c.mechanism };
   const tls = tlsReport(flow, t, c.shareValidation);
   // only what linking needs: offers of resumed flows, provides of TLS ≤ 1.2 full handshakes
@@ -189,7 +200,17 @@ function kexFor(flow: Flow): KexReport {
   const ssh = flow.ext['ssh'] as SshInfo | undefined;
   if (ssh) {
     const c = classifySsh(ssh);
-    return { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' };
+    const k: KexReport = { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' };
+    // as for TLS: no hybrid or pq claim from KEXINITs read off a stream with conflicting copies
+    const amb = ambiguityOf(flow)?.ambiguousStream;
+    if (amb !== undefined && amb !== null) {
+      if (k.offered === 'hybrid' || k.offered === 'pq') k.offered = 'unknown';
+      if (k.negotiated === 'hybrid' || k.negotiated === 'pq') {
+        k.negotiated = 'unknown';
+        k.reason = `the KEXINITs arrived in two different copies of the same bytes (${amb}): which one the endpoints read is unknown, so ${k.group ?? 'the kex'} is not counted`;
+      }
+    }
+    return k;
   }
   if (PLAINTEXT_APPS.has(flow.app)) {
     return { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' };
@@ -228,7 +249,8 @@ export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
   if (flow.vlan) r.vlan = flow.vlan;
   if (flow.tunnelId >= 0) r.tunnelId = flow.tunnelId;
   const ssh = flow.ext['ssh'] as SshInfo | undefined;
-  if (ssh) r['ssh'] = ssh;
+  // the SSH part names no kex the classification does not count (an ambiguous stream's)
+  if (ssh) r['ssh'] = kex.negotiated === 'unknown' && ssh.negotiatedKex !== null && ambiguityOf(flow) !== undefined ? { ...ssh, negotiatedKex: null } : ssh;
   if (flow.ext['socks']) r['socks'] = flow.ext['socks'];
   const http = flow.ext['http'] as HttpFlowInfo | undefined;
   if (http) {

@@ -35,7 +35,7 @@ export interface KexReport {
   offered: KexClass;
   negotiated: KexClass;
   group: string | null;
-  /** why a class is unknown: no-handshake, resumed, handshake-failed, decode-error, unknown-group, inconsistent, no-client-hello */
+  /** why a class is unknown: no-handshake, resumed, handshake-failed, decode-error, unknown-group, inconsistent, no-client-hello, ambiguous-stream */
   reason?: string | null;
   mechanism?: string | null;
   /** id of the full handshake a resumed flow inherited its class from */

@@ -26,7 +26,8 @@ export interface TlsKexVerdict {
    * why negotiated is unknown: no-handshake, no-server-hello, handshake-failed, resumed,
    * decode-error, unknown-group, psk-only, inconsistent (the ServerHello contradicts the
    * ClientHello, see inconsistency()), no-client-hello (a hybrid or pq
-   * group selected with no ClientHello to confirm the client offered it)
+   * group selected with no ClientHello to confirm the client offered it), ambiguous-stream (a
+   * hybrid or pq choice read from a stream with conflicting copies of its bytes)
    */
   reason: string | null;
   /** 'key_share' | 'ECDHE' | 'DHE (explicit N-bit prime)' | 'RSA key transport' | 'static DH' | 'static ECDH' | 'resumed (key exchange not in this flow)' */
@@ -54,6 +55,12 @@ export interface TlsClassification extends TlsKexVerdict {
 export interface ClassifyHints {
   /** the classification inherited from the linked original full handshake (see resumptionKeys) */
   resumedFrom?: { negotiated: KexClass; group: string | null; codepoint?: number | null } | null;
+  /**
+   * the stream that carried the handshake had two different copies of the same bytes (named by
+   * the flow issue, e.g. tcp.overlap_mismatch): which copy an endpoint read depends on its stack
+   * (Ptacek & Newsham 1998, §3.3), so no hybrid or pq claim is made from the copy decoded here
+   */
+  ambiguousStream?: string | null;
 }
 
 const RESUMED_MECH = 'resumed (key exchange not in this flow)';
@@ -131,6 +138,26 @@ export function classifyTls(tls: TlsInfo | null, hints?: ClassifyHints): TlsClas
  * unknown. Pure; builds no per-group name lists (the scan calls it once per TLS flow).
  */
 export function classifyTlsKex(tls: TlsInfo | null, hints?: ClassifyHints): TlsKexVerdict {
+  const out = classifyHandshake(tls, hints);
+  const why = hints?.ambiguousStream;
+  if (why !== undefined && why !== null) unclaim(out, why);
+  return out;
+}
+
+const isPqClass = (c: KexClass | null): boolean => c === 'hybrid' || c === 'pq';
+
+/** an ambiguous stream: hybrid and pq claims become unknown (classical ones stand: the cautious side) */
+function unclaim(out: TlsKexVerdict, why: string): void {
+  if (isPqClass(out.offered)) out.offered = 'unknown';
+  if (isPqClass(out.offeredKeyShare)) out.offeredKeyShare = 'unknown';
+  if (isPqClass(out.negotiated)) {
+    out.negotiated = 'unknown';
+    out.reason = 'ambiguous-stream';
+    out.detail = `the handshake arrived in two different copies of the same bytes (${why}): which one the endpoints read is unknown, so the choice of ${out.group ?? 'a post-quantum group'} is not counted`;
+  }
+}
+
+function classifyHandshake(tls: TlsInfo | null, hints: ClassifyHints | undefined): TlsKexVerdict {
   const out: TlsKexVerdict = {
     offered: 'unknown',
     offeredKeyShare: null,

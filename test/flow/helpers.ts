@@ -216,11 +216,11 @@ export class Conn {
     return this;
   }
   /** client data at an explicit offset from `base` (no advance) */
-  c2sAt(base: number, off: number, data: string, wireLen?: number, flags = TCP_ACK): this {
+  c2sAt(base: number, off: number, data: string | Uint8Array, wireLen?: number, flags = TCP_ACK): this {
     this.send(true, flags, (base + off) >>> 0, data, wireLen);
     return this;
   }
-  s2cAt(base: number, off: number, data: string, flags = TCP_ACK): this {
+  s2cAt(base: number, off: number, data: string | Uint8Array, flags = TCP_ACK): this {
     this.send(false, flags, (base + off) >>> 0, data);
     return this;
   }

@@ -62,6 +62,18 @@ describe('classifyTls', () => {
     const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 1120)]));
     expect(k).toMatchObject({ offered: 'hybrid', offeredKeyShare: 'hybrid', negotiated: 'hybrid', group: 'X25519MLKEM768', codepoint: 0x11ec, shareValidation: 'ok' });
   });
+  it('an ambiguous stream: hybrid and pq claims become unknown, classical ones stand', () => {
+    const hybrid = info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x11ec, 1120)]);
+    const k = classifyTls(hybrid, { ambiguousStream: 'tcp.overlap_mismatch' });
+    expect(k).toMatchObject({ offered: 'unknown', offeredKeyShare: 'unknown', negotiated: 'unknown', reason: 'ambiguous-stream', group: 'X25519MLKEM768' });
+    expect(k.detail).toContain('tcp.overlap_mismatch');
+    expect(classifyTls(hybrid, { ambiguousStream: null })).toMatchObject({ negotiated: 'hybrid' });
+    const classical = info([groups([0x001d]), keyShares([[0x001d, fill(32)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32)]);
+    expect(classifyTls(classical, { ambiguousStream: 'tcp.overlap_mismatch' })).toEqual(classifyTls(classical));
+    // a hybrid offer answered with a classical group: the offer is not claimed, the choice stands
+    const hybridOffer = info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1216, 0)], [0x001d, fill(32)]]), versions([0x0304])], [selectedVersion(0x0304), serverKeyShare(0x001d, 32)]);
+    expect(classifyTls(hybridOffer, { ambiguousStream: 'quic.crypto_overlap_mismatch' })).toMatchObject({ offered: 'unknown', negotiated: 'classical', reason: null });
+  });
   it('client share length mismatch: no hybrid credit', () => {
     const k = classifyTls(info([groups([0x11ec, 0x001d]), keyShares([[0x11ec, fill(1000)], [0x001d, fill(32)]])], null));
     expect(k.shareValidation).toBe('length-mismatch');

@@ -1,0 +1,97 @@
+/**
+ * A handshake whose stream carried two different copies of the same bytes (an out-of-order
+ * segment overlapping a later one with other content, tcp.overlap_mismatch) cannot be read the
+ * way the endpoints read it: which copy a TCP stack keeps differs between stacks (Ptacek &
+ * Newsham 1998). No hybrid or pq claim is made from such a stream; the same flow without the
+ * conflicting copy is hybrid. Real handshakes replayed through the real flow table, dispatcher
+ * and report builder.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FlowTable } from '../../core/flow/table.js';
+import type { Flow } from '../../core/flow/types.js';
+import { createAppFactory } from '../../core/app/dispatch.js';
+import { Weirds } from '../../core/util/weirds.js';
+import { flowToReport } from '../../core/report/build.js';
+import type { FlowReport } from '../../core/report/model.js';
+import { Conn } from '../flow/helpers.js';
+import { tcpConnections } from '../tls/pcap-walk.js';
+
+const PUBLIC = path.resolve(__dirname, '../../../shared/captures/public');
+
+/**
+ * The capture's first connection replayed; with `conflict`, the event `event` of direction `dir`
+ * is preceded by an out-of-order copy of its bytes [from, to) with every byte inverted.
+ */
+function replay(capture: string, conflict?: { dir: 0 | 1; event: number; from: number; to: number }): FlowReport {
+  const conn = tcpConnections(path.join(PUBLIC, capture))[0];
+  if (conn === undefined) throw new Error(`${capture}: no TCP connection`);
+  const weirds = new Weirds();
+  const ended: Flow[] = [];
+  const table = new FlowTable({ factory: createAppFactory({ weirds }), weirds, onFlowEnd: (f) => ended.push(f) });
+  const c = new Conn({ table, factory: undefined as never, weirds, ended }).handshake();
+  const seen = [0, 0];
+  for (const e of conn.events) {
+    const k = seen[e.dir] ?? 0;
+    seen[e.dir] = k + 1;
+    if (conflict !== undefined && conflict.dir === e.dir && conflict.event === k) {
+      const other = e.data.slice(conflict.from, conflict.to).map((x) => x ^ 0xff);
+      if (e.dir === 0) c.c2sAt(c.cseq, conflict.from, other);
+      else c.s2cAt(c.sseq, conflict.from, other);
+    }
+    if (e.dir === 0) c.c2s(e.data);
+    else c.s2c(e.data);
+  }
+  c.fin(true).fin(false);
+  table.flush();
+  const f = ended[0];
+  if (f === undefined) throw new Error('no flow ended');
+  return flowToReport(f);
+}
+
+describe('conflicting copies of handshake bytes', () => {
+  it('TLS: a hybrid handshake is hybrid; with the client random in two copies it is not', () => {
+    const clean = replay('zeek__chrome-1250-tls-x25519-kyber.pcap');
+    expect(clean.kex).toMatchObject({ offered: 'hybrid', negotiated: 'hybrid', group: 'X25519Kyber768Draft00' });
+    expect(clean.issues).not.toContain('tcp.overlap_mismatch');
+    // bytes 11..43 of the first client segment are the ClientHello's random: the copy decoded
+    // here (the first seen) still reads as the same hybrid offer
+    const twice = replay('zeek__chrome-1250-tls-x25519-kyber.pcap', { dir: 0, event: 0, from: 11, to: 43 });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.tls?.keyShareGroups).toEqual(clean.tls?.keyShareGroups);
+    expect(twice.kex).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'ambiguous-stream' });
+  });
+
+  it('TLS: two copies of the server random leave the hybrid choice uncounted too', () => {
+    const twice = replay('zeek__chrome-1250-tls-x25519-kyber.pcap', { dir: 1, event: 0, from: 11, to: 43 });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex.negotiated).toBe('unknown');
+    expect(twice.kex.reason).toBe('ambiguous-stream');
+  });
+
+  it('TLS: a classical handshake stays classical (the cautious side)', () => {
+    const clean = replay('zeek__ecdhe.pcap');
+    const twice = replay('zeek__ecdhe.pcap', { dir: 0, event: 0, from: 11, to: 43 });
+    expect(clean.kex.negotiated).toBe('classical');
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex).toEqual(clean.kex);
+  });
+
+  it('SSH: KEXINIT cookies in two copies leave the hybrid kex uncounted', () => {
+    const clean = replay('zeek__ssh_kex_mlkem.pcap');
+    expect(clean.kex.negotiated).toBe('hybrid');
+    const conn = tcpConnections(path.join(PUBLIC, 'zeek__ssh_kex_mlkem.pcap'))[0];
+    // the client's KEXINIT packet: the first client event that is not the banner
+    const events = (conn?.events ?? []).filter((e) => e.dir === 0);
+    const k = events.findIndex((e) => e.data[0] !== 0x53);
+    expect(k).toBeGreaterThanOrEqual(0);
+    // packet_length (4), padding_length (1), SSH_MSG_KEXINIT (1), then the 16-byte cookie
+    const twice = replay('zeek__ssh_kex_mlkem.pcap', { dir: 0, event: k, from: 6, to: 22 });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex.negotiated).toBe('unknown');
+    expect(twice.kex.offered).toBe('unknown');
+    expect(twice.kex.reason).toMatch(/two different copies .*tcp\.overlap_mismatch/);
+    expect((clean['ssh'] as { negotiatedKex: string | null }).negotiatedKex).toBe(clean.kex.group);
+    expect((twice['ssh'] as { negotiatedKex: string | null }).negotiatedKex).toBeNull();
+  });
+});
