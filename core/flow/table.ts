@@ -400,8 +400,8 @@ export class FlowTable implements StreamSink<FlowState> {
       }
       if (res === null) {
         if (first.length < SNIFF_MIN_BYTES) {
-          // too short to tell: offered again with the next chunk
-          (fs.sniffPre ??= [null, null])[s.side] = pre === null ? chunk.slice() : first;
+          // too short to tell: offered again with the next chunk (a copy: the capture buffer is reused)
+          (fs.sniffPre ??= [null, null])[s.side] = pre === null ? Uint8Array.from(chunk) : first;
           return;
         }
         if (pre !== null) this.dropSniffPre(fs, s.side);

@@ -206,7 +206,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
         st.firstPre = null;
       }
       if (chunk.length < 3) {
-        st.firstPre = chunk.slice();
+        st.firstPre = Uint8Array.from(chunk); // a copy: the caller's buffer may be reused
         return Want.More;
       }
       st.first = false;

@@ -602,6 +602,19 @@ describe('short first bytes', () => {
     expect(h.ended[0]!.issues).not.toContain('tcp.gap');
   });
 
+  it('kept first bytes are a copy: the buffer they arrived in may be reused', () => {
+    const h = harness();
+    h.factory.decide = (_f, _dir, bytes) => ({ attach: bytes.length >= 3 });
+    const c = new Conn(h).handshake();
+    const p1 = pkt({ src: c.c, dst: c.s, sport: c.cport, dport: c.sport, seq: c.cseq, ack: c.sseq, payload: 'ab' });
+    h.table.packet(p1, c.ts);
+    p1.buf.fill(0x7a); // the reader's chunk buffer is refilled with the next chunk of the file
+    c.cseq += 2;
+    c.c2s('cd');
+    h.table.flush();
+    expect(h.factory.analyzers.get(0)!.text[0]).toBe('abcd');
+  });
+
   it('a hole after kept first bytes gives the side up (they are not one piece with what follows)', () => {
     const h = harness();
     h.factory.decide = (_f, _dir, bytes) => ({ attach: bytes.length >= 3 });

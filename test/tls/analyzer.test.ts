@@ -293,3 +293,22 @@ describe('TLS record fragmentation (a DPI-evasion technique)', () => {
     );
   });
 });
+
+describe('SSL 2.0 told from a first piece of 1 or 2 bytes', () => {
+  const conn = tcpConnections(path.resolve(__dirname, '../../../shared/captures/public/zeek__ssl-v2.pcap'))[0];
+  const hello = conn?.events[0]?.data ?? new Uint8Array(0);
+  for (const at of [1, 2]) {
+    it(`split after ${at}: the same CLIENT-HELLO, though the first piece's buffer is reused`, () => {
+      const ref = fakeFlow();
+      new TlsAnalyzer().onData(ref, 0, hello, 0);
+      expect(ref.tls?.clientHello?.sslv2).toBe(true);
+      const flow = fakeFlow();
+      const a = new TlsAnalyzer();
+      const buf = Buffer.from(hello.subarray(0, at));
+      expect(a.onData(flow, 0, buf, 0)).toBe(Want.More);
+      buf.fill(0x16);
+      a.onData(flow, 0, hello.subarray(at), 0);
+      expect(flow.tls?.clientHello).toEqual(ref.tls?.clientHello);
+    });
+  }
+});
