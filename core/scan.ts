@@ -15,7 +15,7 @@ import type { Flow } from './flow/types.js';
 import { createAppFactory } from './app/dispatch.js';
 import type { DispatchOptions } from './app/dispatch.js';
 import { Weirds } from './util/weirds.js';
-import { flowToReport, summarize, tlsPartOf } from './report/build.js';
+import { ambiguousIssue, flowToReport, summarize, tlsPartOf, unclaimKex } from './report/build.js';
 import type { TlsPart } from './report/build.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -24,6 +24,7 @@ import { PayloadEvidence, assessFlowReport, assessReport } from './risk/flow-evi
 import { linkResumptions } from './report/resume.js';
 import { defaultPolicy } from './risk/policy.js';
 import type { Policy } from './risk/policy.js';
+import type { Sensitivity } from './risk/select.js';
 import { aggregate } from './risk/aggregate.js';
 import { analyzeMcp } from './mcp/analyze.js';
 import type { McpPolicy } from './mcp/policy.js';
@@ -164,6 +165,11 @@ export class ScanSession {
         r.lastSeen = microsToIso(flow.lastTsMicros);
         r.endReason = flow.endReason;
         r.issues = flow.issues;
+        // a conflicting copy of handshake bytes seen while the connection lingered: no hybrid or
+        // pq claim, and the risk follows (the flow's sensitivity stands)
+        if (r.tls !== null && ambiguousIssue(flow.issues) !== null && unclaimKex(r.kex)) {
+          assessFlowReport(r, [], this.policy, this.now, flow.firstTsMicros, r.sensitivity as Sensitivity | undefined);
+        }
       }
     } else {
       r = this.toReport(flow);

@@ -48,6 +48,8 @@ function u16(b: Uint8Array, o: number): number {
 
 export class SocksAnalyzer implements StreamAnalyzer {
   readonly name = 'socks';
+  /** the proxied stream may be TLS or SSH: its handshake is verified like theirs (StreamAnalyzer.verifyBytesPerDir) */
+  readonly verifyBytesPerDir = 16 * 1024;
   private readonly buf: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
   private readonly step: [Step, Step];
   private inner: StreamAnalyzer | null = null;

@@ -103,6 +103,18 @@ const MAX_DATAGRAM_ATTACH = 4;
  * prefix written alone) is still recognised. Every sniffer decides within this many bytes.
  */
 export const SNIFF_MIN_BYTES = 16;
+/**
+ * Flows whose delivered handshake bytes are kept at once, to compare retransmissions with
+ * (StreamAnalyzer.verifyBytesPerDir, at most 2 × 16 KiB each: ≤ 128 MiB in all; the reference
+ * workload peaks at 47). Past the cap a flow's bytes are not kept, and a retransmission of them
+ * is `tcp.retransmission_unverified` (no hybrid or pq claim then, as for a mismatch).
+ */
+export const MAX_VERIFYING_FLOWS = 4096;
+/**
+ * Kept bytes go this long (capture time) after the analyzer is done: a real copy following a
+ * dropped one arrives within a round trip or a retransmission timeout (RFC 6298 §2: ≥ 1 s).
+ */
+const VERIFY_AFTER_DONE_MICROS = 10_000_000;
 const INITIAL_SLOTS = 4096;
 /** a flow moves to the tail of its recency list at most this often (capture time) */
 const TOUCH_GRANULARITY_MICROS = 1_000_000;
@@ -118,6 +130,12 @@ class FlowState {
   flowDone = false;
   /** per side: first bytes too short to recognise, waiting for the next chunk (null until needed) */
   sniffPre: [Uint8Array | null, Uint8Array | null] | null = null;
+  /** delivered bytes are kept to check retransmissions against (counted in FlowTable.verifying) */
+  verifying = false;
+  /** capture time when the analyzer was done (-1: not yet): kept bytes go VERIFY_AFTER_DONE later */
+  doneTs = -1;
+  /** FIN/RST closed the flow while a key-exchange analyzer was still reading its handshake */
+  closedInHandshake = false;
   sawSyn = false;
   finMask = 0;
   /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
@@ -163,6 +181,8 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly maxOoo: number;
   private readonly maxOooSegs: number;
   private readonly tcpIdle: number;
+  /** flows keeping delivered bytes now (MAX_VERIFYING_FLOWS at most) */
+  private verifying = 0;
   private readonly udpIdle: number;
   private readonly linger: number;
   private readonly onFlowEnd: (flow: Flow) => void;
@@ -299,6 +319,11 @@ export class FlowTable implements StreamSink<FlowState> {
       if (!st.isnSeen) {
         st.isnSeen = true;
         if (!st.baseSet) st.setBase((seq + 1) >>> 0);
+      } else if (((seq + 1) >>> 0) !== st.baseSeq) {
+        // a second SYN of this side with another ISN, not a new connection (see isPortReuse):
+        // one of them the receiver never took, and which one decides where the stream starts
+        addFlowIssue(flow, 'tcp.isn_conflict');
+        this.weirds.add('tcp.isn_conflict');
       }
       const other = streams[side === 0 ? 1 : 0];
       if (!fromClient && !other.baseSet) other.setBase(p.ack >>> 0);
@@ -307,8 +332,12 @@ export class FlowTable implements StreamSink<FlowState> {
     const dir = fs.dirOf(side);
     flow.packets[dir]++;
     if (wireLen > 0) {
-      flow.bytes[dir] += st.countNew(seq, wireLen);
-      if (!st.done && (flags & TCP_RST) === 0) {
+      const added = st.countNew(seq, wireLen);
+      flow.bytes[dir] += added;
+      // new bytes after FIN/RST closed a handshake still being read: if the close was one the
+      // receiver never took, the handshake went on unread (say so rather than lose it silently)
+      if (fs.closed && added > 0 && fs.closedInHandshake) addFlowIssue(flow, 'tcp.data_after_close');
+      if ((flags & TCP_RST) === 0 && (!st.done || st.checking)) {
         if (!st.baseSet) {
           st.setBase(seq);
           if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
@@ -317,9 +346,11 @@ export class FlowTable implements StreamSink<FlowState> {
         const off = p.payloadOff;
         const data =
           off >= 0 && cap > 0 && off + cap <= p.buf.length ? p.buf.subarray(off, off + cap) : p.buf.subarray(0, 0);
-        st.segment(this, seq, data, wireLen);
+        if (!st.done) st.segment(this, seq, data, wireLen);
+        else st.verify(this, seq, data, wireLen);
       }
     }
+    if (fs.verifying && fs.doneTs >= 0 && this.curTs - fs.doneTs > VERIFY_AFTER_DONE_MICROS) this.stopVerifying(fs);
     if (fs.closed) return;
     if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
       st.markFin((seq + wireLen) >>> 0);
@@ -415,15 +446,18 @@ export class FlowTable implements StreamSink<FlowState> {
       this.applyClientIsDir(fs, res.clientIsDir);
       const lim = res.analyzer.maxBytesPerDir;
       const streams = fs.streams;
+      const startOff = s.nextOff - (first.length - chunk.length);
       if (streams !== null) {
         for (const t of streams) {
           if (lim !== undefined && lim >= 0) t.limit = lim;
           // bytes that went by before the analyzer existed (the kept first bytes go with this chunk;
           // the other side's, if it has some, count as passed)
-          t.pendingGap = t.baseSet ? (t === s ? t.nextOff - (first.length - chunk.length) : t.nextOff) : 0;
+          t.pendingGap = t.baseSet ? (t === s ? startOff : t.nextOff) : 0;
         }
+        this.startVerifying(fs, streams, res.analyzer.verifyBytesPerDir ?? 0);
+        // the first bytes kept for sniffing are delivered with this chunk: kept from their offset
+        if (first !== chunk && fs.verifying) s.keepDelivered(startOff, first, startOff);
       }
-      const startOff = s.nextOff - (first.length - chunk.length);
       if (startOff >= s.limit) {
         this.stopStream(s);
         return;
@@ -479,6 +513,11 @@ export class FlowTable implements StreamSink<FlowState> {
     this.weirds.add('tcp.overlap_mismatch');
   }
 
+  unverified(s: TcpStream<FlowState>): void {
+    addFlowIssue(s.owner.flow, 'tcp.retransmission_unverified');
+    this.weirds.add('tcp.retransmission_unverified');
+  }
+
   overflow(s: TcpStream<FlowState>): void {
     addFlowIssue(s.owner.flow, 'tcp.ooo_overflow');
     this.weirds.add('tcp.ooo_overflow');
@@ -497,6 +536,28 @@ export class FlowTable implements StreamSink<FlowState> {
     return true;
   }
 
+  /** both directions keep up to `bytes` delivered bytes from now on, while the cap allows */
+  private startVerifying(fs: FlowState, streams: [TcpStream<FlowState>, TcpStream<FlowState>], bytes: number): void {
+    if (bytes <= 0 || fs.verifying) return;
+    if (this.verifying >= MAX_VERIFYING_FLOWS) {
+      // not kept: a retransmission of delivered bytes then says it could not be compared
+      for (const t of streams) t.cannotKeep();
+      return;
+    }
+    fs.verifying = true;
+    this.verifying++;
+    for (const t of streams) t.startKeeping(bytes);
+  }
+
+  /** the kept bytes of both directions go */
+  private stopVerifying(fs: FlowState): void {
+    if (!fs.verifying) return;
+    fs.verifying = false;
+    this.verifying--;
+    const streams = fs.streams;
+    if (streams !== null) for (const t of streams) t.dropKept();
+  }
+
   private dropSniffPre(fs: FlowState, side: 0 | 1): void {
     const pre = fs.sniffPre;
     if (pre === null) return;
@@ -508,6 +569,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private analyzerDone(fs: FlowState): void {
     if (fs.flowDone) return;
     fs.flowDone = true;
+    fs.doneTs = this.curTs;
     this.onFlowDone?.(fs.flow);
   }
 
@@ -668,6 +730,9 @@ export class FlowTable implements StreamSink<FlowState> {
     fs.dgram = null;
     fs.flowDone = true;
     if (streams !== null) for (const t of streams) this.stopStream(t);
+    // the analysis is over: retransmissions can no longer change what it read
+    if (fs.verifying && fs.doneTs < 0) fs.closedInHandshake = true;
+    this.stopVerifying(fs);
     if (reason === 'fin' || reason === 'rst') {
       this.onFlowClose?.(flow);
       this.lists.unlink(fs.slot);
@@ -679,6 +744,7 @@ export class FlowTable implements StreamSink<FlowState> {
   /** Ends a flow: closes it if still open (with `reason`), then onFlowEnd, then frees the slot. */
   private endFlow(fs: FlowState, reason: EndReason): void {
     this.closeFlow(fs, reason);
+    this.stopVerifying(fs);
     fs.streams = null;
     this.freeSlot(fs);
     this.stats.live--;

@@ -8,6 +8,13 @@
  * is copied into a sorted, non-overlapping, bounded segment list and handed over when the hole
  * fills. Where segments overlap, the first-seen bytes win (differences are reported). Bytes cut
  * by the snaplen are represented as gap pieces. Only offsets below `limit` are ever reassembled.
+ *
+ * A copy that the receiver dropped (bad checksum, expired TTL, stale timestamp: an "insertion",
+ * Ptacek & Newsham 1998 §3.3) may be the one seen first, the real bytes following as a
+ * retransmission of offsets already delivered. For analyzers whose verdict such a copy could
+ * forge (the key-exchange ones), the delivered bytes are kept (startKeeping, bounded) and every
+ * later copy of them is compared: a difference is reported like an overlap (mismatch), also after
+ * delivery has stopped, until the kept bytes are dropped.
  */
 
 /** A buffered out-of-order piece: [start, end) stream offsets; data null = bytes known lost (snaplen cut). */
@@ -24,9 +31,14 @@ export interface StreamSink<O> {
   gap(s: TcpStream<O>, len: number): void;
   /** overlapping segments carried different bytes */
   mismatch(s: TcpStream<O>): void;
+  /** delivered bytes were sent again but could not be compared (they were to be kept, and were not: cap) */
+  unverified(s: TcpStream<O>): void;
   /** the out-of-order buffer was full and a hole was skipped */
   overflow(s: TcpStream<O>): void;
 }
+
+/** first allocation of the kept-bytes buffer (grown by doubling up to the analyzer's ask) */
+const KEEP_MIN_ALLOC = 2048;
 
 /** Spans above this are not extended backwards any more, so serial comparisons stay valid (RFC 1982 §3.2). */
 const SPAN_PIN = 0x40000000;
@@ -49,6 +61,12 @@ export class TcpStream<O> {
   oooBytes = 0;
   /** bytes left unreported because no analyzer was attached when they passed (see FlowTable) */
   pendingGap = 0;
+  /** delivered bytes kept to compare retransmissions with: stream offsets [keptFrom, keptFrom + keptLen) */
+  private kept: Uint8Array | null = null;
+  private keptFrom = 0;
+  keptLen = 0;
+  /** bytes to keep at most (0: not keeping) */
+  private keepMax = 0;
   // wire-byte accounting: highest end / lowest start of payload seen (serial numbers)
   private spanHave = false;
   private lo = 0;
@@ -120,8 +138,83 @@ export class TcpStream<O> {
     this.place(sink, start, data, start + wireLen);
   }
 
+  /**
+   * Keep up to `max` delivered bytes from the next one on (the table: an analyzer that verifies
+   * retransmissions attached). Bytes delivered before are not kept.
+   */
+  startKeeping(max: number): void {
+    if (max <= 0 || this.keepMax > 0) return;
+    this.keepMax = max;
+    this.keptFrom = this.nextOff;
+    this.keptLen = 0;
+  }
+
+  /**
+   * bytes delivered at stream offset `off`, kept when they continue what is kept; `restartAt`:
+   * nothing is kept yet, and keeping starts at `off` (bytes the table held back for sniffing)
+   */
+  keepDelivered(off: number, bytes: Uint8Array, restartAt = -1): void {
+    if (restartAt >= 0 && this.keptLen === 0 && this.keepMax > 0) this.keptFrom = restartAt;
+    if (this.keepMax <= 0 || off !== this.keptFrom + this.keptLen) return;
+    const n = Math.min(bytes.length, this.keepMax - this.keptLen);
+    if (n <= 0) return;
+    let k = this.kept;
+    if (k === null || k.length < this.keptLen + n) {
+      const size = Math.min(this.keepMax, Math.max(this.keptLen + n, (k?.length ?? 0) * 2, KEEP_MIN_ALLOC));
+      const grown = new Uint8Array(size);
+      if (k !== null) grown.set(k.subarray(0, this.keptLen));
+      k = grown;
+      this.kept = grown;
+    }
+    k.set(new Uint8Array(bytes.buffer, bytes.byteOffset, n), this.keptLen);
+    this.keptLen += n;
+  }
+
+  /** retransmissions of delivered bytes are compared (or said to be unverifiable) */
+  get checking(): boolean {
+    return this.kept !== null || this.keepMax < 0;
+  }
+
+  /** the bytes were to be kept and cannot be (the table's cap): retransmissions say so */
+  cannotKeep(): void {
+    if (this.keepMax === 0) this.keepMax = -1;
+  }
+
+  /** stops keeping; the kept bytes go */
+  dropKept(): void {
+    this.kept = null;
+    this.keepMax = 0;
+    this.keptLen = 0;
+  }
+
+  /** a copy of delivered bytes, data at stream offset `start`: reported when it differs from what is kept */
+  private checkKept(sink: StreamSink<O>, start: number, data: Uint8Array): void {
+    const k = this.kept;
+    if (k === null) {
+      if (this.keepMax < 0 && data.length > 0 && start < this.nextOff) sink.unverified(this);
+      return;
+    }
+    const from = Math.max(start, this.keptFrom);
+    const to = Math.min(start + data.length, this.keptFrom + this.keptLen, this.nextOff);
+    if (to > from && !sameBytes(data, from - start, k, from - this.keptFrom, to - from)) sink.mismatch(this);
+  }
+
+  /**
+   * A segment after delivery stopped (the analyzer is done): only compared with the kept bytes.
+   * Its sequence number is taken as it comes (no base, no window): a segment outside the kept
+   * range compares nothing.
+   */
+  verify(sink: StreamSink<O>, seq: number, data: Uint8Array, wireLen: number): void {
+    if (!this.checking || !this.baseSet || wireLen <= 0) return;
+    this.checkKept(sink, this.offsetOf(seq), data.length > wireLen ? data.subarray(0, wireLen) : data);
+  }
+
   private place(sink: StreamSink<O>, start: number, data: Uint8Array, wireEnd: number): void {
-    if (wireEnd <= this.nextOff) return; // entirely old: retransmission
+    if (wireEnd <= this.nextOff) {
+      // entirely old: a retransmission, compared with the delivered bytes when they are kept
+      if (this.kept !== null || this.keepMax < 0) this.checkKept(sink, start, data);
+      return;
+    }
     if (start <= this.nextOff) {
       this.inOrder(sink, start, data, wireEnd);
       return;
@@ -158,6 +251,8 @@ export class TcpStream<O> {
 
   /** start <= nextOff < wireEnd */
   private inOrder(sink: StreamSink<O>, start: number, data: Uint8Array, wireEnd: number): void {
+    // the part before nextOff was delivered already: compared when kept
+    if ((this.kept !== null || this.keepMax < 0) && start < this.nextOff) this.checkKept(sink, start, data.subarray(0, Math.min(data.length, this.nextOff - start)));
     const capEnd = start + data.length;
     while (!this.done && this.nextOff < wireEnd) {
       const nb = this.ooo[0];
@@ -220,6 +315,8 @@ export class TcpStream<O> {
       }
       const part = off === 0 && chunk.length <= rem ? chunk : chunk.subarray(off, off + Math.min(rem, chunk.length - off));
       sink.data(this, part);
+      // after the call: the sink may have started keeping (an analyzer attached on this chunk)
+      if (this.keepMax > 0) this.keepDelivered(this.nextOff, part);
       off += part.length;
       this.advance(part.length);
     }

@@ -28,6 +28,12 @@ export interface StreamAnalyzer {
   readonly name: string;
   /** stream bytes per direction this analyzer wants at most (default: the scan's stream budget, 64 KiB) */
   readonly maxBytesPerDir?: number;
+  /**
+   * delivered bytes per direction the flow table keeps to compare retransmissions with (the
+   * key-exchange analyzers, whose verdict a dropped first copy could forge; see
+   * core/flow/tcpreasm.ts); a retransmission that differs is `tcp.overlap_mismatch`. Default 0.
+   */
+  readonly verifyBytesPerDir?: number;
   onData(flow: Flow, dir: Dir, chunk: Uint8Array, tsMicros: number): Want;
   /** `len` bytes of this direction will never arrive (capture started mid-flow, packet loss, cap). */
   onGap(flow: Flow, dir: Dir, len: number): Want;

@@ -35,6 +35,13 @@ export type { QuicInfo } from './types.js';
 
 /** Datagrams examined per flow before giving up (hostile-input cap). */
 export const MAX_DATAGRAMS_PER_FLOW = 64;
+/**
+ * Datagrams still read after both hellos are decoded: a copy the receiver dropped (bad UDP
+ * checksum, expired TTL) may be the one seen first, so later Initials are decrypted too and their
+ * CRYPTO bytes compared with the hellos' (a difference is quic.crypto_overlap_mismatch, and no
+ * hybrid or pq claim is made). The real server Initial follows a forged one within a round trip.
+ */
+export const VERIFY_DATAGRAMS = 16;
 /** AEAD decryption attempts per flow (each candidate key × side counts one). */
 export const MAX_DECRYPT_ATTEMPTS_PER_FLOW = 256;
 /** Candidate DCIDs kept per flow. */
@@ -81,6 +88,8 @@ interface State {
   sides: { client: SideState; server: SideState };
   attempts: number;
   finished: boolean;
+  /** datagrams left to read after both hellos (-1: hellos not both decoded yet) */
+  verifyLeft: number;
 }
 
 function newSide(): SideState {
@@ -107,7 +116,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       const info = newQuicInfo();
       flow.ext['quic'] = info;
       flow.app = 'quic';
-      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false };
+      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyLeft: -1 };
       this.states.set(flow, s);
     }
     return s;
@@ -147,7 +156,9 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       }
       if (s.finished) break;
     }
-    if (s.tls.clientHello !== null && s.tls.serverHello !== null) s.finished = true;
+    if (s.verifyLeft > 0) s.verifyLeft--;
+    else if (s.verifyLeft < 0 && s.tls.clientHello !== null && s.tls.serverHello !== null) s.verifyLeft = VERIFY_DATAGRAMS;
+    if (s.verifyLeft === 0) s.finished = true;
     if (!s.finished && s.info.datagrams >= MAX_DATAGRAMS_PER_FLOW) {
       this.problem(flow, 'quic.datagram_cap');
       s.finished = true;

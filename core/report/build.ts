@@ -164,14 +164,41 @@ export interface TlsPart {
   tls: TlsReport;
 }
 
-/** flow issues saying the handshake's stream had conflicting copies of the same bytes */
-const AMBIGUOUS_ISSUES = ['tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch'] as const;
+/**
+ * flow issues saying the handshake's stream had conflicting copies of the same bytes (an overlap
+ * or a retransmission that differs, in TCP or in QUIC CRYPTO frames) or two starts (two ISNs)
+ */
+const AMBIGUOUS_ISSUES = ['tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch', 'tcp.isn_conflict', 'tcp.retransmission_unverified'] as const;
+
+/** the issue that makes a flow's stream ambiguous, or null */
+export function ambiguousIssue(issues: readonly string[]): string | null {
+  if (issues.length === 0) return null;
+  return AMBIGUOUS_ISSUES.find((i) => issues.includes(i)) ?? null;
+}
 
 /** the classification hint for a flow whose stream was ambiguous, else undefined */
 function ambiguityOf(flow: Flow): ClassifyHints | undefined {
-  if (flow.issues.length === 0) return undefined;
-  const hit = AMBIGUOUS_ISSUES.find((i) => flow.issues.includes(i));
-  return hit === undefined ? undefined : { ambiguousStream: hit };
+  const hit = ambiguousIssue(flow.issues);
+  return hit === null ? undefined : { ambiguousStream: hit };
+}
+
+/**
+ * The report-level form of classify.ts's rule for ambiguous streams, for a TLS part taken before
+ * the conflicting copy arrived: hybrid and pq claims become unknown (reason ambiguous-stream).
+ * True when something changed.
+ */
+export function unclaimKex(kex: KexReport): boolean {
+  let changed = false;
+  if (kex.offered === 'hybrid' || kex.offered === 'pq') {
+    kex.offered = 'unknown';
+    changed = true;
+  }
+  if (kex.negotiated === 'hybrid' || kex.negotiated === 'pq') {
+    kex.negotiated = 'unknown';
+    kex.reason = 'ambiguous-stream';
+    changed = true;
+  }
+  return changed;
 }
 
 /**
@@ -227,6 +254,8 @@ function kexFor(flow: Flow): KexReport {
 export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
   const part = tlsPart ?? tlsPartOf(flow);
   const kex = part !== null ? part.kex : kexFor(flow);
+  // a TLS part taken when the analyzer was done may predate the conflicting copy
+  if (part !== null && ambiguousIssue(flow.issues) !== null) unclaimKex(kex);
   const tls = part !== null ? part.tls : null;
   const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
   const r: FlowReport = {

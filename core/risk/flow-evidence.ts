@@ -198,13 +198,21 @@ class ServerVerdicts {
 const APP_INDEX: ReadonlyMap<string, number> = new Map(['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns'].map((a, i) => [a, i]));
 
 /** The same from the report alone (re-assessment after resumption linking). */
-export function assessFlowReport(report: FlowReport, evidence: Evidence[], policy: Policy, now: Date, captureTimeMicros?: number): void {
+export function assessFlowReport(
+  report: FlowReport,
+  evidence: Evidence[],
+  policy: Policy,
+  now: Date,
+  captureTimeMicros?: number,
+  /** the flow's sensitivity, already assessed (only the risk is assessed again) */
+  sensitivity?: Sensitivity | null,
+): void {
   const selected = report.tls?.selectedGroup ?? null;
   const info = selected !== null ? groupInfo(selected) : undefined;
   const sv = report.tls?.shareValidation ?? null;
   let table: ServerVerdicts | undefined;
-  let known: Sensitivity | undefined;
-  if (evidence.length === 0) {
+  let known: Sensitivity | undefined = sensitivity ?? undefined;
+  if (known === undefined && evidence.length === 0) {
     table = SENSITIVITY_BY_SERVER.get(policy);
     if (table === undefined) {
       table = new ServerVerdicts();

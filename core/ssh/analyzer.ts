@@ -53,6 +53,8 @@ function newDir(): DirState {
 export class SshAnalyzer implements StreamAnalyzer {
   readonly name = 'ssh';
   readonly maxBytesPerDir = SSH_MAX_BYTES_PER_DIR;
+  /** banners and KEXINITs (StreamAnalyzer.verifyBytesPerDir) */
+  readonly verifyBytesPerDir = 16 * 1024;
   private readonly states = new WeakMap<Flow, State>();
 
   constructor(readonly weirds: Weirds = new Weirds()) {}

@@ -22,6 +22,8 @@ import { hexOf } from '../util/bytes.js';
 export const CT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 } as const;
 /** RFC 5246 §6.2.3: TLSCiphertext.length ≤ 2^14 + 2048 */
 export const MAX_RECORD = 16384 + 2048;
+/** delivered bytes per direction the flow table keeps to check retransmissions against (StreamAnalyzer.verifyBytesPerDir) */
+export const VERIFY_BYTES = 16 * 1024;
 /** largest handshake message body kept (longer Certificate chains are kept as a prefix) */
 export const MAX_HS_KEEP = 64 * 1024;
 /** SSL 2.0 message types (SSL 2.0 spec §2.6) */
@@ -168,6 +170,8 @@ const RELEASED_DIRS: [DirState, DirState] = [new DirState(), new DirState()];
 export class TlsAnalyzer implements StreamAnalyzer {
   readonly name = 'tls';
   readonly maxBytesPerDir = 128 * 1024;
+  /** the hellos, and a TLS 1.2 server flight up to its ServerKeyExchange, in all but huge chains */
+  readonly verifyBytesPerDir = VERIFY_BYTES;
   private dirs: [DirState, DirState] = [new DirState(), new DirState()];
   private done = false;
   private flow: Flow | null = null;

@@ -23,7 +23,7 @@ const PUBLIC = path.resolve(__dirname, '../../../shared/captures/public');
  * The capture's first connection replayed; with `conflict`, the event `event` of direction `dir`
  * is preceded by an out-of-order copy of its bytes [from, to) with every byte inverted.
  */
-function replay(capture: string, conflict?: { dir: 0 | 1; event: number; from: number; to: number }): FlowReport {
+function replay(capture: string, conflict?: { dir: 0 | 1; event: number; from: number; to: number; inOrder?: boolean }): FlowReport {
   const conn = tcpConnections(path.join(PUBLIC, capture))[0];
   if (conn === undefined) throw new Error(`${capture}: no TCP connection`);
   const weirds = new Weirds();
@@ -35,9 +35,12 @@ function replay(capture: string, conflict?: { dir: 0 | 1; event: number; from: n
     const k = seen[e.dir] ?? 0;
     seen[e.dir] = k + 1;
     if (conflict !== undefined && conflict.dir === e.dir && conflict.event === k) {
-      const other = e.data.slice(conflict.from, conflict.to).map((x) => x ^ 0xff);
-      if (e.dir === 0) c.c2sAt(c.cseq, conflict.from, other);
-      else c.s2cAt(c.sseq, conflict.from, other);
+      // inOrder: the whole segment, altered, goes first (an "insertion": a copy the receiver
+      // drops for a bad checksum or an expired TTL), the real one follows as a retransmission
+      const other = conflict.inOrder === true ? e.data.map((x, i) => (i >= conflict.from && i < conflict.to ? x ^ 0xff : x)) : e.data.slice(conflict.from, conflict.to).map((x) => x ^ 0xff);
+      const at = conflict.inOrder === true ? 0 : conflict.from;
+      if (e.dir === 0) c.c2sAt(c.cseq, at, other);
+      else c.s2cAt(c.sseq, at, other);
     }
     if (e.dir === 0) c.c2s(e.data);
     else c.s2c(e.data);
@@ -93,5 +96,28 @@ describe('conflicting copies of handshake bytes', () => {
     expect(twice.kex.reason).toMatch(/two different copies .*tcp\.overlap_mismatch/);
     expect((clean['ssh'] as { negotiatedKex: string | null }).negotiatedKex).toBe(clean.kex.group);
     expect((twice['ssh'] as { negotiatedKex: string | null }).negotiatedKex).toBeNull();
+  });
+
+  it('TLS: a first copy of the ServerHello that the client dropped, the real one after it (insertion): no hybrid claim', () => {
+    const twice = replay('zeek__chrome-1250-tls-x25519-kyber.pcap', { dir: 1, event: 0, from: 11, to: 43, inOrder: true });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex).toMatchObject({ negotiated: 'unknown', reason: 'ambiguous-stream' });
+  });
+
+  it('TLS: an inserted copy of the ClientHello: no hybrid claim; a retransmission of the same bytes is no conflict', () => {
+    const twice = replay('zeek__chrome-1250-tls-x25519-kyber.pcap', { dir: 0, event: 0, from: 11, to: 43, inOrder: true });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex.negotiated).toBe('unknown');
+    const same = replay('zeek__chrome-1250-tls-x25519-kyber.pcap', { dir: 0, event: 0, from: 0, to: 0, inOrder: true });
+    expect(same.issues).not.toContain('tcp.overlap_mismatch');
+    expect(same.kex.negotiated).toBe('hybrid');
+  });
+
+  it('SSH: an inserted copy of the server KEXINIT: no hybrid claim', () => {
+    const conn = tcpConnections(path.join(PUBLIC, 'zeek__ssh_kex_mlkem.pcap'))[0];
+    const k = (conn?.events ?? []).filter((e) => e.dir === 1).findIndex((e) => e.data[0] !== 0x53);
+    const twice = replay('zeek__ssh_kex_mlkem.pcap', { dir: 1, event: k, from: 6, to: 22, inOrder: true });
+    expect(twice.issues).toContain('tcp.overlap_mismatch');
+    expect(twice.kex.negotiated).toBe('unknown');
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Want } from '../../core/flow/types.js';
-import { SNIFF_MIN_BYTES } from '../../core/flow/table.js';
+import { FlowTable, MAX_VERIFYING_FLOWS, SNIFF_MIN_BYTES } from '../../core/flow/table.js';
+import type { AppFactory, Flow, StreamAnalyzer } from '../../core/flow/types.js';
+import { Weirds } from '../../core/util/weirds.js';
+import type { Harness } from './helpers.js';
 import { Conn, RecAnalyzer, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, harness, pkt } from './helpers.js';
 
 describe('orientation', () => {
@@ -624,5 +627,95 @@ describe('short first bytes', () => {
     h.table.flush();
     // the hole was given up when the flow ended: nothing was joined across it
     expect(h.factory.streamCalls.every((x) => x.bytes === 'ab' || !x.bytes.startsWith('ab'))).toBe(true);
+  });
+});
+
+describe('retransmissions of delivered bytes (key-exchange analyzers keep them)', () => {
+  /** an analyzer that keeps 64 bytes per direction for checking and is done after `doneAfter` chunks */
+  class Verifying implements StreamAnalyzer {
+    readonly name = 'verifying';
+    readonly verifyBytesPerDir = 64;
+    chunks = 0;
+    constructor(private readonly doneAfter = 1_000) {}
+    onData(): Want {
+      return ++this.chunks >= this.doneAfter ? Want.DoneFlow : Want.More;
+    }
+    onGap(): Want {
+      return Want.More;
+    }
+    onEnd(): void {}
+  }
+  function verifyingHarness(doneAfter = 1_000): Harness {
+    const weirds = new Weirds();
+    const ended: Flow[] = [];
+    const factory: AppFactory = { attachStream: () => ({ analyzer: new Verifying(doneAfter) }), attachDatagram: () => null };
+    return { table: new FlowTable({ factory, weirds, onFlowEnd: (f) => ended.push(f) }), factory: undefined as never, weirds, ended };
+  }
+
+  it('the same bytes again are no conflict; other bytes at delivered offsets are tcp.overlap_mismatch', () => {
+    const h = verifyingHarness();
+    const c = new Conn(h).handshake();
+    const base = c.cseq;
+    c.c2s('hello world').c2sAt(base, 0, 'hello world').c2sAt(base, 6, 'wor');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toEqual([]);
+    const h2 = verifyingHarness();
+    const c2 = new Conn(h2).handshake();
+    const base2 = c2.cseq;
+    c2.c2s('hello world').c2sAt(base2, 6, 'WOR');
+    h2.table.flush();
+    expect(h2.ended[0]?.issues).toContain('tcp.overlap_mismatch');
+  });
+
+  it('still compared after the analyzer is done, until 10 s of capture time later', () => {
+    const h = verifyingHarness(1);
+    const c = new Conn(h).handshake();
+    const base = c.sseq;
+    c.s2c('server hello').s2cAt(base, 0, 'SERVER');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toContain('tcp.overlap_mismatch');
+
+    const h2 = verifyingHarness(1);
+    const c2 = new Conn(h2).handshake();
+    const base2 = c2.sseq;
+    c2.s2c('server hello');
+    c2.ts += 11_000_000;
+    c2.c2s('x').s2cAt(base2, 0, 'SERVER');
+    h2.table.flush();
+    expect(h2.ended[0]?.issues).not.toContain('tcp.overlap_mismatch');
+  });
+
+  it('a second SYN/ACK with another ISN is tcp.isn_conflict', () => {
+    const h = verifyingHarness();
+    const c = new Conn(h);
+    c.handshake();
+    h.table.packet(pkt({ src: c.s, dst: c.c, sport: c.sport, dport: c.cport, flags: TCP_SYN | TCP_ACK, seq: 99_999, ack: c.cseq }), c.ts);
+    h.table.flush();
+    expect(h.ended[0]?.issues).toContain('tcp.isn_conflict');
+    // a retransmitted SYN/ACK with the same ISN is not
+    const h2 = verifyingHarness();
+    const c2 = new Conn(h2);
+    c2.handshake();
+    h2.table.packet(pkt({ src: c2.s, dst: c2.c, sport: c2.sport, dport: c2.cport, flags: TCP_SYN | TCP_ACK, seq: 5000, ack: c2.cseq }), c2.ts);
+    h2.table.flush();
+    expect(h2.ended[0]?.issues).not.toContain('tcp.isn_conflict');
+  });
+
+  it(`past ${MAX_VERIFYING_FLOWS} flows keeping bytes, a retransmission that cannot be compared says so`, () => {
+    const h = verifyingHarness();
+    const conns: Conn[] = [];
+    for (let i = 0; i <= MAX_VERIFYING_FLOWS; i++) {
+      const c = new Conn(h, '10.0.0.1', '10.0.0.2', 10_000 + i).handshake();
+      c.c2s('abc');
+      conns.push(c);
+    }
+    const last = conns[MAX_VERIFYING_FLOWS] as Conn;
+    last.c2sAt((last.cseq - 3) >>> 0, 0, 'abc'); // the same bytes, but nothing to compare them with
+    const first = conns[0] as Conn;
+    first.c2sAt((first.cseq - 3) >>> 0, 0, 'abc');
+    h.table.flush();
+    const byPort = new Map(h.ended.map((f) => [f.clientPort, f]));
+    expect(byPort.get(10_000 + MAX_VERIFYING_FLOWS)?.issues).toEqual(['tcp.retransmission_unverified']);
+    expect(byPort.get(10_000)?.issues).toEqual([]);
   });
 });

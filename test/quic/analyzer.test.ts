@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuicAnalyzer, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
+import { QuicAnalyzer, VERIFY_DATAGRAMS, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
 import type { QuicInfo } from '../../core/quic/analyzer.js';
 import { V1_PARAMS, V2_PARAMS } from '../../core/quic/constants.js';
 import type { VersionParams } from '../../core/quic/constants.js';
@@ -75,7 +75,7 @@ describe('QuicAnalyzer fixtures', () => {
     expect(feed(a, f, [[0, hex(A2_PROTECTED)]])).toBe(Want.More);
     expect(f.app).toBe('quic');
     expect(f.tls?.clientHello?.sni).toBe('example.com');
-    expect(feed(a, f, [[1, hex(A3_PROTECTED)]])).toBe(Want.DoneFlow);
+    expect(feed(a, f, [[1, hex(A3_PROTECTED)]])).toBe(Want.More); // reads VERIFY_DATAGRAMS more before it is done
     expect(f.tls?.serverHello?.keyShareGroup).toBe(0x001d);
     expect((f.ext['quic'] as QuicInfo).initialDcid).toBe(RFC9001_DCID);
   });
@@ -119,11 +119,12 @@ describe('QuicAnalyzer fixtures', () => {
     const hs = concat(hex('e100000001'), Uint8Array.of(CSCID.length), CSCID, Uint8Array.of(SSCID.length), SSCID, varint(40), new Uint8Array(40));
     // the client's next Initial uses the server's SCID as DCID, keys stay those of the first DCID
     const c2 = initial({ keyDcid: DCID, dcid: SSCID, scid: CSCID, side: 'client', pn: 1, frames: hex('0200000000') });
-    expect(feed(a, f, [[0, c], [1, concat(s, hs)]])).toBe(Want.DoneFlow);
+    expect(feed(a, f, [[0, c], [1, concat(s, hs)]])).toBe(Want.More);
     const q = f.ext['quic'] as QuicInfo;
     expect(q.handshakePackets).toBe(1);
     expect(f.tls?.serverHello?.keyShareGroup).toBe(0x001d);
-    expect(feed(a, f, [[0, c2]])).toBe(Want.DoneFlow);
+    expect(feed(a, f, [[0, c2]])).toBe(Want.More);
+    expect(f.issues).toEqual([]);
   });
 
   it('derives new keys after Retry', () => {
@@ -134,7 +135,7 @@ describe('QuicAnalyzer fixtures', () => {
     const retry = concat(hex('f000000001'), Uint8Array.of(CSCID.length), CSCID, Uint8Array.of(NEW.length), NEW, hex('746f6b656e'), new Uint8Array(16));
     const c2 = initial({ keyDcid: NEW, dcid: NEW, scid: CSCID, side: 'client', pn: 1, frames: cryptoFrame(0, CH), token: hex('746f6b656e') });
     const s = initial({ keyDcid: NEW, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, SH) });
-    expect(feed(a, f, [[0, c1], [1, retry], [0, c2], [1, s]])).toBe(Want.DoneFlow);
+    expect(feed(a, f, [[0, c1], [1, retry], [0, c2], [1, s]])).toBe(Want.More);
     const q = f.ext['quic'] as QuicInfo;
     expect(q.retries).toBe(1);
     expect(q.initialDcid).toBe('aabbccddeeff0011');
@@ -152,8 +153,34 @@ describe('QuicAnalyzer fixtures', () => {
     expect(feed(a, f, [[0, c1], [1, s1], [0, c2]])).toBe(Want.More);
     expect(f.tls?.helloRetryRequest?.keyShareGroup).toBe(0x0017);
     expect(f.tls?.clientHello2).not.toBeNull();
-    expect(feed(a, f, [[1, s2]])).toBe(Want.DoneFlow);
+    expect(feed(a, f, [[1, s2]])).toBe(Want.More);
     expect((f.ext['quic'] as QuicInfo).version).toBe(0x6b3343cf);
+  });
+
+  it('after both hellos it reads VERIFY_DATAGRAMS more datagrams, then is done', () => {
+    const a = new QuicAnalyzer();
+    const f = blankFlow();
+    const c = initial({ keyDcid: DCID, dcid: DCID, scid: CSCID, side: 'client', pn: 0, frames: cryptoFrame(0, CH), pad: 1000 });
+    const s = initial({ keyDcid: DCID, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, SH) });
+    expect(feed(a, f, [[0, c], [1, s]])).toBe(Want.More);
+    const ack = initial({ keyDcid: DCID, dcid: SSCID, scid: CSCID, side: 'client', pn: 1, frames: hex('0200000000') });
+    for (let i = 1; i < VERIFY_DATAGRAMS; i++) expect(feed(a, f, [[0, ack]])).toBe(Want.More);
+    expect(feed(a, f, [[0, ack]])).toBe(Want.DoneFlow);
+    expect(f.issues).toEqual([]);
+  });
+
+  it('a second server Initial whose CRYPTO bytes differ from the first (a forged copy the client dropped, or the real one after it) is a crypto_overlap_mismatch', () => {
+    const a = new QuicAnalyzer();
+    const f = blankFlow();
+    const c = initial({ keyDcid: DCID, dcid: DCID, scid: CSCID, side: 'client', pn: 0, frames: cryptoFrame(0, CH), pad: 1000 });
+    const forged = SH.slice();
+    forged[10] = (forged[10] ?? 0) ^ 0xff; // inside the server random: still a ServerHello
+    const s1 = initial({ keyDcid: DCID, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, forged) });
+    const s2 = initial({ keyDcid: DCID, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, SH) });
+    expect(feed(a, f, [[0, c], [1, s1]])).toBe(Want.More);
+    expect(f.tls?.serverHello).not.toBeNull();
+    feed(a, f, [[1, s2]]);
+    expect(f.issues).toContain('quic.crypto_overlap_mismatch');
   });
 
   it('assigns hellos by the key that authenticates when the orientation is reversed', () => {

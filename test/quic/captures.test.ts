@@ -119,7 +119,9 @@ describe('QUIC captures vs tshark truth', () => {
           expect(sh).not.toBeNull();
           expect(h4(sh?.keyShareGroup ?? -1)).toBe(e.server_hello.key_share_group);
           expect(h4(sh?.cipherSuite ?? -1)).toBe(e.server_hello.cipher_suite);
-          expect(r.want).toBe(Want.DoneFlow);
+          // done, or still reading the datagrams after the hellos that check for conflicting copies
+          expect([Want.DoneFlow, Want.More]).toContain(r.want);
+          expect(r.flow.issues).not.toContain('quic.crypto_overlap_mismatch');
         }
         expect(tls?.helloRetryRequest !== null).toBe(e.hello_retry_request);
         const q = r.flow.ext['quic'] as QuicInfo;
