@@ -115,6 +115,9 @@ export const MAX_VERIFYING_FLOWS = 4096;
  * dropped one arrives within a round trip or a retransmission timeout (RFC 6298 §2: ≥ 1 s).
  */
 const VERIFY_AFTER_DONE_MICROS = 10_000_000;
+const VERIFY_NONE = 0;
+const VERIFY_KEEPING = 1;
+const VERIFY_CLOSED_IN_HANDSHAKE = 2;
 const INITIAL_SLOTS = 4096;
 /** a flow moves to the tail of its recency list at most this often (capture time) */
 const TOUCH_GRANULARITY_MICROS = 1_000_000;
@@ -128,14 +131,14 @@ class FlowState {
   doneMask = 0;
   /** no more delivery in either direction */
   flowDone = false;
-  /** per side: first bytes too short to recognise, waiting for the next chunk (null until needed) */
-  sniffPre: [Uint8Array | null, Uint8Array | null] | null = null;
-  /** delivered bytes are kept to check retransmissions against (counted in FlowTable.verifying) */
-  verifying = false;
+  /**
+   * retransmission checks: VERIFY_NONE, VERIFY_KEEPING (delivered bytes kept, counted in
+   * FlowTable.verifying) or VERIFY_CLOSED_IN_HANDSHAKE (FIN/RST came while a key-exchange
+   * analyzer was still reading)
+   */
+  verify = VERIFY_NONE;
   /** capture time when the analyzer was done (-1: not yet): kept bytes go VERIFY_AFTER_DONE later */
   doneTs = -1;
-  /** FIN/RST closed the flow while a key-exchange analyzer was still reading its handshake */
-  closedInHandshake = false;
   sawSyn = false;
   finMask = 0;
   /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
@@ -183,6 +186,11 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly tcpIdle: number;
   /** flows keeping delivered bytes now (MAX_VERIFYING_FLOWS at most) */
   private verifying = 0;
+  /**
+   * per flow: each side's first bytes too short to recognise, waiting for the next chunk (rare:
+   * kept here rather than in every FlowState); entries go when the flow attaches, gives up or ends
+   */
+  private readonly sniffPre = new Map<FlowState, [Uint8Array | null, Uint8Array | null]>();
   private readonly udpIdle: number;
   private readonly linger: number;
   private readonly onFlowEnd: (flow: Flow) => void;
@@ -334,23 +342,17 @@ export class FlowTable implements StreamSink<FlowState> {
     if (wireLen > 0) {
       const added = st.countNew(seq, wireLen);
       flow.bytes[dir] += added;
-      // new bytes after FIN/RST closed a handshake still being read: if the close was one the
-      // receiver never took, the handshake went on unread (say so rather than lose it silently)
-      if (fs.closed && added > 0 && fs.closedInHandshake) addFlowIssue(flow, 'tcp.data_after_close');
-      if ((flags & TCP_RST) === 0 && (!st.done || st.checking)) {
-        if (!st.baseSet) {
-          st.setBase(seq);
-          if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
-        }
-        const cap = p.payloadLen < wireLen ? p.payloadLen : wireLen;
-        const off = p.payloadOff;
-        const data =
-          off >= 0 && cap > 0 && off + cap <= p.buf.length ? p.buf.subarray(off, off + cap) : p.buf.subarray(0, 0);
-        if (!st.done) st.segment(this, seq, data, wireLen);
-        else st.verify(this, seq, data, wireLen);
+      if ((flags & TCP_RST) === 0) {
+        if (!st.done) {
+          if (!st.baseSet) {
+            st.setBase(seq);
+            if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
+          }
+          st.segment(this, seq, this.payloadOf(p, wireLen), wireLen);
+        } else if (fs.verify !== VERIFY_NONE) this.afterDelivery(fs, st, p, seq, wireLen, added);
       }
     }
-    if (fs.verifying && fs.doneTs >= 0 && this.curTs - fs.doneTs > VERIFY_AFTER_DONE_MICROS) this.stopVerifying(fs);
+    if (fs.verify === VERIFY_KEEPING && fs.doneTs >= 0 && this.curTs - fs.doneTs > VERIFY_AFTER_DONE_MICROS) this.stopVerifying(fs);
     if (fs.closed) return;
     if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
       st.markFin((seq + wireLen) >>> 0);
@@ -361,6 +363,27 @@ export class FlowTable implements StreamSink<FlowState> {
       }
     }
     if ((flags & TCP_RST) !== 0) this.closeFlow(fs, 'rst');
+  }
+
+  /** the captured payload of a segment (at most wireLen bytes), a view of the frame */
+  private payloadOf(p: DecodedPacket, wireLen: number): Uint8Array {
+    const cap = p.payloadLen < wireLen ? p.payloadLen : wireLen;
+    const off = p.payloadOff;
+    return off >= 0 && cap > 0 && off + cap <= p.buf.length ? p.buf.subarray(off, off + cap) : p.buf.subarray(0, 0);
+  }
+
+  /**
+   * A segment of a direction whose delivery stopped, on a flow with retransmission checks: a copy
+   * of kept bytes is compared (new bytes go by at no cost); new bytes after FIN/RST closed a
+   * handshake still being read are noted (if the close was one the receiver never took, the
+   * handshake went on unread: say so rather than lose it silently).
+   */
+  private afterDelivery(fs: FlowState, st: TcpStream<FlowState>, p: DecodedPacket, seq: number, wireLen: number, added: number): void {
+    if (fs.verify === VERIFY_CLOSED_IN_HANDSHAKE) {
+      if (fs.closed && added > 0) addFlowIssue(fs.flow, 'tcp.data_after_close');
+      return;
+    }
+    if (st.checking && st.mayRepeat(seq, wireLen)) st.verify(this, seq, this.payloadOf(p, wireLen), wireLen);
   }
 
   private udpPacket(fs: FlowState, side: 0 | 1, p: DecodedPacket, wireLen: number): void {
@@ -415,7 +438,7 @@ export class FlowTable implements StreamSink<FlowState> {
       const bit = s.side === 0 ? 1 : 2;
       if ((fs.tried & bit) !== 0) return; // passes undelivered; reported as a gap if an analyzer attaches later
       // the side's short first bytes kept from before, then this chunk: one contiguous piece
-      const pre = fs.sniffPre?.[s.side] ?? null;
+      const pre = this.sniffPre.size > 0 ? (this.sniffPre.get(fs)?.[s.side] ?? null) : null;
       let first = chunk;
       if (pre !== null) {
         first = new Uint8Array(pre.length + chunk.length);
@@ -432,7 +455,7 @@ export class FlowTable implements StreamSink<FlowState> {
       if (res === null) {
         if (first.length < SNIFF_MIN_BYTES) {
           // too short to tell: offered again with the next chunk (a copy: the capture buffer is reused)
-          (fs.sniffPre ??= [null, null])[s.side] = pre === null ? Uint8Array.from(chunk) : first;
+          this.sniffPreOf(fs)[s.side] = pre === null ? Uint8Array.from(chunk) : first;
           return;
         }
         if (pre !== null) this.dropSniffPre(fs, s.side);
@@ -441,7 +464,7 @@ export class FlowTable implements StreamSink<FlowState> {
         return;
       }
       fs.tried |= bit;
-      fs.sniffPre = null;
+      if (this.sniffPre.size > 0) this.sniffPre.delete(fs);
       fs.analyzer = res.analyzer;
       this.applyClientIsDir(fs, res.clientIsDir);
       const lim = res.analyzer.maxBytesPerDir;
@@ -456,7 +479,7 @@ export class FlowTable implements StreamSink<FlowState> {
         }
         this.startVerifying(fs, streams, res.analyzer.verifyBytesPerDir ?? 0);
         // the first bytes kept for sniffing are delivered with this chunk: kept from their offset
-        if (first !== chunk && fs.verifying) s.keepDelivered(startOff, first, startOff);
+        if (first !== chunk && fs.verify === VERIFY_KEEPING) s.keepDelivered(startOff, first, startOff);
       }
       if (startOff >= s.limit) {
         this.stopStream(s);
@@ -486,7 +509,7 @@ export class FlowTable implements StreamSink<FlowState> {
     if (a === null) {
       // kept first bytes and what follows the hole are not one piece: the side is given up, as a
       // short first chunk was before they were kept
-      if ((fs.sniffPre?.[s.side] ?? null) !== null) {
+      if (this.sniffPre.size > 0 && (this.sniffPre.get(fs)?.[s.side] ?? null) !== null) {
         this.dropSniffPre(fs, s.side);
         fs.tried |= s.side === 0 ? 1 : 2;
         if (fs.tried === 3) this.giveUp(fs);
@@ -538,32 +561,42 @@ export class FlowTable implements StreamSink<FlowState> {
 
   /** both directions keep up to `bytes` delivered bytes from now on, while the cap allows */
   private startVerifying(fs: FlowState, streams: [TcpStream<FlowState>, TcpStream<FlowState>], bytes: number): void {
-    if (bytes <= 0 || fs.verifying) return;
+    if (bytes <= 0 || fs.verify === VERIFY_KEEPING) return;
     if (this.verifying >= MAX_VERIFYING_FLOWS) {
       // not kept: a retransmission of delivered bytes then says it could not be compared
       for (const t of streams) t.cannotKeep();
       return;
     }
-    fs.verifying = true;
+    fs.verify = VERIFY_KEEPING;
     this.verifying++;
     for (const t of streams) t.startKeeping(bytes);
   }
 
   /** the kept bytes of both directions go */
   private stopVerifying(fs: FlowState): void {
-    if (!fs.verifying) return;
-    fs.verifying = false;
+    if (fs.verify !== VERIFY_KEEPING) return;
+    fs.verify = VERIFY_NONE;
     this.verifying--;
     const streams = fs.streams;
     if (streams !== null) for (const t of streams) t.dropKept();
   }
 
   private dropSniffPre(fs: FlowState, side: 0 | 1): void {
-    const pre = fs.sniffPre;
-    if (pre === null) return;
+    const pre = this.sniffPre.get(fs);
+    if (pre === undefined) return;
     pre[side] = null;
-    if (pre[0] === null && pre[1] === null) fs.sniffPre = null;
+    if (pre[0] === null && pre[1] === null) this.sniffPre.delete(fs);
   }
+
+  private sniffPreOf(fs: FlowState): [Uint8Array | null, Uint8Array | null] {
+    let pre = this.sniffPre.get(fs);
+    if (pre === undefined) {
+      pre = [null, null];
+      this.sniffPre.set(fs, pre);
+    }
+    return pre;
+  }
+
 
   /** the analyzer answered DoneFlow: nothing more is delivered to it */
   private analyzerDone(fs: FlowState): void {
@@ -731,8 +764,9 @@ export class FlowTable implements StreamSink<FlowState> {
     fs.flowDone = true;
     if (streams !== null) for (const t of streams) this.stopStream(t);
     // the analysis is over: retransmissions can no longer change what it read
-    if (fs.verifying && fs.doneTs < 0) fs.closedInHandshake = true;
+    const inHandshake = fs.verify === VERIFY_KEEPING && fs.doneTs < 0;
     this.stopVerifying(fs);
+    if (inHandshake) fs.verify = VERIFY_CLOSED_IN_HANDSHAKE;
     if (reason === 'fin' || reason === 'rst') {
       this.onFlowClose?.(flow);
       this.lists.unlink(fs.slot);
@@ -745,6 +779,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private endFlow(fs: FlowState, reason: EndReason): void {
     this.closeFlow(fs, reason);
     this.stopVerifying(fs);
+    if (this.sniffPre.size > 0) this.sniffPre.delete(fs);
     fs.streams = null;
     this.freeSlot(fs);
     this.stats.live--;

@@ -37,8 +37,15 @@ export interface StreamSink<O> {
   overflow(s: TcpStream<O>): void;
 }
 
-/** first allocation of the kept-bytes buffer (grown by doubling up to the analyzer's ask) */
-const KEEP_MIN_ALLOC = 2048;
+/**
+ * Kept-bytes buffers of this size are pooled (taken on the first byte kept, returned when the
+ * bytes go): a flow keeps only while its handshake is read and briefly after, so a few dozen
+ * serve a whole capture, and no buffer is allocated (and zero-filled, and counted as external
+ * memory) per flow. Larger asks get a buffer of their own.
+ */
+const KEEP_POOLED_BYTES = 16 * 1024;
+const KEEP_POOL_MAX = 256;
+const KEEP_POOL: Uint8Array[] = [];
 
 /** Spans above this are not extended backwards any more, so serial comparisons stay valid (RFC 1982 §3.2). */
 const SPAN_PIN = 0x40000000;
@@ -159,14 +166,11 @@ export class TcpStream<O> {
     const n = Math.min(bytes.length, this.keepMax - this.keptLen);
     if (n <= 0) return;
     let k = this.kept;
-    if (k === null || k.length < this.keptLen + n) {
-      const size = Math.min(this.keepMax, Math.max(this.keptLen + n, (k?.length ?? 0) * 2, KEEP_MIN_ALLOC));
-      const grown = new Uint8Array(size);
-      if (k !== null) grown.set(k.subarray(0, this.keptLen));
-      k = grown;
-      this.kept = grown;
+    if (k === null) {
+      k = this.keepMax <= KEEP_POOLED_BYTES ? (KEEP_POOL.pop() ?? new Uint8Array(KEEP_POOLED_BYTES)) : new Uint8Array(this.keepMax);
+      this.kept = k;
     }
-    k.set(new Uint8Array(bytes.buffer, bytes.byteOffset, n), this.keptLen);
+    k.set(n === bytes.length ? bytes : bytes.subarray(0, n), this.keptLen);
     this.keptLen += n;
   }
 
@@ -182,6 +186,8 @@ export class TcpStream<O> {
 
   /** stops keeping; the kept bytes go */
   dropKept(): void {
+    const k = this.kept;
+    if (k !== null && k.length === KEEP_POOLED_BYTES && KEEP_POOL.length < KEEP_POOL_MAX) KEEP_POOL.push(k);
     this.kept = null;
     this.keepMax = 0;
     this.keptLen = 0;
@@ -207,6 +213,18 @@ export class TcpStream<O> {
   verify(sink: StreamSink<O>, seq: number, data: Uint8Array, wireLen: number): void {
     if (!this.checking || !this.baseSet || wireLen <= 0) return;
     this.checkKept(sink, this.offsetOf(seq), data.length > wireLen ? data.subarray(0, wireLen) : data);
+  }
+
+  /**
+   * A segment after delivery stopped could be a copy of delivered bytes (the table then builds
+   * its view and calls verify): false for the usual case, new bytes past them, at no cost.
+   */
+  mayRepeat(seq: number, wireLen: number): boolean {
+    if (!this.baseSet || wireLen <= 0) return false;
+    const start = this.offsetOf(seq);
+    if (start >= this.nextOff || start + wireLen <= 0) return false;
+    if (this.kept !== null) return start < this.keptFrom + this.keptLen && start + wireLen > this.keptFrom;
+    return this.keepMax < 0;
   }
 
   private place(sink: StreamSink<O>, start: number, data: Uint8Array, wireEnd: number): void {

@@ -172,8 +172,11 @@ const AMBIGUOUS_ISSUES = ['tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch'
 
 /** the issue that makes a flow's stream ambiguous, or null */
 export function ambiguousIssue(issues: readonly string[]): string | null {
-  if (issues.length === 0) return null;
-  return AMBIGUOUS_ISSUES.find((i) => issues.includes(i)) ?? null;
+  for (let i = 0; i < issues.length; i++) {
+    const x = issues[i];
+    if (x !== undefined && (AMBIGUOUS_ISSUES as readonly string[]).includes(x)) return x;
+  }
+  return null;
 }
 
 /** the classification hint for a flow whose stream was ambiguous, else undefined */
