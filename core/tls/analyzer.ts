@@ -393,6 +393,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
         if (!encrypted) this.handshakeBytes(dir, st, data, start, end);
         return;
       case CT.applicationData:
+        // a TLS 1.3 ServerHello seen before the ClientHello (the directions of a span port can
+        // arrive out of order): the server's encrypted records go by while the ClientHello is awaited
+        if (tls.serverHello !== null && dir === 1 && tls.clientHello === null && this.isTls13(tls.serverHello)) return;
         if (tls.serverHello !== null) this.finish();
         else if (dir === 1) {
           this.issue('tls.data_before_server_hello');
@@ -483,6 +486,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
       for (const w of r.value.warnings ?? []) this.issue(w);
       if (tls.clientHello === null) tls.clientHello = r.value;
       else tls.clientHello2 = r.value;
+      // the ClientHello a TLS 1.3 ServerHello seen first answers: the key exchange is known now
+      if (tls.serverHello !== null && this.isTls13(tls.serverHello)) this.finish();
       return;
     }
     if (dir !== 1) return; // everything else of interest comes from the server
@@ -499,7 +504,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
           return;
         }
         tls.serverHello = r.value;
-        if (this.isTls13(r.value)) this.finish(); // the rest of the TLS 1.3 handshake is encrypted
+        // the rest of the TLS 1.3 handshake is encrypted (read on once the ClientHello is, when it comes later)
+        if (this.isTls13(r.value) && tls.clientHello !== null) this.finish();
         return;
       }
       case HS.certificate: {

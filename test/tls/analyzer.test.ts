@@ -312,3 +312,24 @@ describe('SSL 2.0 told from a first piece of 1 or 2 bytes', () => {
     });
   }
 });
+
+describe('a TLS 1.3 ServerHello seen before its ClientHello', () => {
+  // the two directions of a span port can reach the capture out of order by a few packets
+  it('the server records go by until the ClientHello comes, then the key exchange is read whole', () => {
+    const flow = fakeFlow();
+    const a = new TlsAnalyzer();
+    expect(a.onData(flow, 1, b([...record(22, sh13), ...record(20, [1]), ...record(23, fill(40))]), 0)).toBe(Want.More);
+    expect(flow.tls?.serverHello).not.toBeNull();
+    expect(a.onData(flow, 0, b(record(22, ch13, 0x0301)), 0)).toBe(Want.DoneFlow);
+    expect(classifyTls(flow.tls)).toMatchObject({ offered: 'classical', negotiated: 'classical', group: 'x25519' });
+    expect(flow.issues).toEqual([]);
+  });
+
+  it('no ClientHello at all (the capture began after it): done at the client\'s first encrypted record', () => {
+    const flow = fakeFlow();
+    const a = new TlsAnalyzer();
+    expect(a.onData(flow, 1, b(record(22, sh13)), 0)).toBe(Want.More);
+    expect(a.onData(flow, 0, b([...record(20, [1]), ...record(23, fill(40))]), 0)).toBe(Want.DoneFlow);
+    expect(classifyTls(flow.tls).negotiated).toBe('classical');
+  });
+});
