@@ -15,7 +15,7 @@ import type { Flow } from './flow/types.js';
 import { createAppFactory } from './app/dispatch.js';
 import type { DispatchOptions } from './app/dispatch.js';
 import { Weirds } from './util/weirds.js';
-import { ambiguousIssue, flowToReport, summarize, tlsPartOf, unclaimKex } from './report/build.js';
+import { flowToReport, summarize, tlsPartOf, unclaimReport } from './report/build.js';
 import type { TlsPart } from './report/build.js';
 import type { FlowReport, InputReport, ScanReport } from './report/model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -167,7 +167,7 @@ export class ScanSession {
         r.issues = flow.issues;
         // a conflicting copy of handshake bytes seen while the connection lingered: no hybrid or
         // pq claim, and the risk follows (the flow's sensitivity stands)
-        if (r.tls !== null && ambiguousIssue(flow.issues) !== null && unclaimKex(r.kex)) {
+        if (unclaimReport(r)) {
           assessFlowReport(r, [], this.policy, this.now, flow.firstTsMicros, r.sensitivity as Sensitivity | undefined);
         }
       }

@@ -105,22 +105,66 @@ const MAX_DATAGRAM_ATTACH = 4;
 export const SNIFF_MIN_BYTES = 16;
 /**
  * Flows whose delivered handshake bytes are kept at once, to compare retransmissions with
- * (StreamAnalyzer.verifyBytesPerDir, at most 2 × 16 KiB each: ≤ 128 MiB in all; the reference
- * workload peaks at 47). Past the cap a flow's bytes are not kept, and a retransmission of them
- * is `tcp.retransmission_unverified` (no hybrid or pq claim then, as for a mismatch).
+ * (StreamAnalyzer.verifyBytesPerDir, ≤ 2 × 16 KiB while the handshake is read, then only what
+ * was delivered: ≤ 128 MiB in all; the reference workload peaks in the low thousands). Past the
+ * cap a flow's bytes are not kept, and a retransmission of them is
+ * `tcp.retransmission_unverified` (no hybrid or pq claim then, as for a mismatch).
  */
 export const MAX_VERIFYING_FLOWS = 4096;
 /**
- * Kept bytes go this long (capture time) after the analyzer is done: a real copy following a
- * dropped one arrives within a round trip or a retransmission timeout (RFC 6298 §2: ≥ 1 s).
+ * Kept bytes go this long (capture time) after the analyzer is done or the connection closed,
+ * whichever is first: a real copy following a dropped one arrives within a round trip or a
+ * retransmission timeout (RFC 6298 §2: ≥ 1 s).
  */
-const VERIFY_AFTER_DONE_MICROS = 10_000_000;
-const VERIFY_NONE = 0;
-const VERIFY_KEEPING = 1;
-const VERIFY_CLOSED_IN_HANDSHAKE = 2;
+export const VERIFY_AFTER_DONE_MICROS = 3_000_000;
+/** ... and at the latest this long after the analyzer attached (a handshake that never ends) */
+export const VERIFY_MAX_MICROS = 30_000_000;
+/** FlowState.verify bits */
+const V_KEEPING = 1;
+/** bytes not kept (cap, or kept long enough): a later copy of delivered bytes is unverified */
+const V_UNKEPT = 2;
+/** FIN/RST came while a key-exchange analyzer was still reading */
+const V_CLOSED_IN_HANDSHAKE = 4;
+/** the side that sent the RST that closed the flow (bit 8 = side 0, bit 16 = side 1) */
+const V_RST_SIDE0 = 8;
+const V_RST_SIDE1 = 16;
 const INITIAL_SLOTS = 4096;
 /** a flow moves to the tail of its recency list at most this often (capture time) */
 const TOUCH_GRANULARITY_MICROS = 1_000_000;
+
+/**
+ * Deadlines of flows keeping bytes, in capture-time order: numbers only (slot, flow id, time), so
+ * a queued entry keeps no ended flow alive; an entry whose slot holds another flow now, or a flow
+ * that stopped keeping, is skipped.
+ */
+class DeadlineQueue {
+  private slots: number[] = [];
+  private ids: number[] = [];
+  private at: number[] = [];
+  private head = 0;
+
+  push(slot: number, id: number, at: number): void {
+    this.slots.push(slot);
+    this.ids.push(id);
+    this.at.push(at);
+  }
+
+  /** calls `due(slot, id)` for each entry due at `now`, oldest first */
+  drain(now: number, due: (slot: number, id: number) => void): void {
+    let h = this.head;
+    while (h < this.at.length && (this.at[h] ?? 0) <= now) {
+      due(this.slots[h] ?? -1, this.ids[h] ?? -1);
+      h++;
+    }
+    if (h > 1024 && h * 2 > this.at.length) {
+      this.slots = this.slots.slice(h);
+      this.ids = this.ids.slice(h);
+      this.at = this.at.slice(h);
+      h = 0;
+    }
+    this.head = h;
+  }
+}
 
 class FlowState {
   analyzer: StreamAnalyzer | null = null;
@@ -131,13 +175,9 @@ class FlowState {
   doneMask = 0;
   /** no more delivery in either direction */
   flowDone = false;
-  /**
-   * retransmission checks: VERIFY_NONE, VERIFY_KEEPING (delivered bytes kept, counted in
-   * FlowTable.verifying) or VERIFY_CLOSED_IN_HANDSHAKE (FIN/RST came while a key-exchange
-   * analyzer was still reading)
-   */
-  verify = VERIFY_NONE;
-  /** capture time when the analyzer was done (-1: not yet): kept bytes go VERIFY_AFTER_DONE later */
+  /** retransmission checks: V_* bits (0: none) */
+  verify = 0;
+  /** capture time when the analyzer was done (-1: not yet) */
   doneTs = -1;
   sawSyn = false;
   finMask = 0;
@@ -186,6 +226,12 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly tcpIdle: number;
   /** flows keeping delivered bytes now (MAX_VERIFYING_FLOWS at most) */
   private verifying = 0;
+  /**
+   * deadlines of the flows keeping bytes, each queue in capture-time order (entries of flows that
+   * stopped keeping meanwhile are skipped): attach + VERIFY_MAX, done or closed + VERIFY_AFTER_DONE
+   */
+  private readonly verifyByStart = new DeadlineQueue();
+  private readonly verifyByDone = new DeadlineQueue();
   /**
    * per flow: each side's first bytes too short to recognise, waiting for the next chunk (rare:
    * kept here rather than in every FlowState); entries go when the flow attaches, gives up or ends
@@ -274,6 +320,9 @@ export class FlowTable implements StreamSink<FlowState> {
         fs = null;
       } else if (synOnly && this.isPortReuse(fs, side, p.seq)) {
         this.weirds.add('tcp.port_reuse');
+        // a new connection on a 5-tuple that never closed: the old one's handshake may have been
+        // forged (the receiver took neither it nor its close), so it is not trusted either
+        addFlowIssue(fs.flow, 'tcp.isn_conflict');
         this.endFlow(fs, fs.finMask !== 0 ? 'fin' : 'idle');
         fs = null;
       }
@@ -327,6 +376,12 @@ export class FlowTable implements StreamSink<FlowState> {
       if (!st.isnSeen) {
         st.isnSeen = true;
         if (!st.baseSet) st.setBase((seq + 1) >>> 0);
+        else if (st.baseFromData && ((seq + 1) >>> 0) !== st.baseSeq) {
+          // data of this side came before its SYN and does not start where the SYN says: one of
+          // them the receiver never took (a forged segment can set where the stream starts)
+          addFlowIssue(flow, 'tcp.isn_conflict');
+          this.weirds.add('tcp.isn_conflict');
+        }
       } else if (((seq + 1) >>> 0) !== st.baseSeq) {
         // a second SYN of this side with another ISN, not a new connection (see isPortReuse):
         // one of them the receiver never took, and which one decides where the stream starts
@@ -345,14 +400,16 @@ export class FlowTable implements StreamSink<FlowState> {
       if ((flags & TCP_RST) === 0) {
         if (!st.done) {
           if (!st.baseSet) {
-            st.setBase(seq);
+            st.setBase(seq, true);
             if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
           }
           st.segment(this, seq, this.payloadOf(p, wireLen), wireLen);
-        } else if (fs.verify !== VERIFY_NONE) this.afterDelivery(fs, st, p, seq, wireLen, added);
+        } else if (fs.verify !== 0 && ((fs.verify & V_CLOSED_IN_HANDSHAKE) !== 0 || ((seq - st.nextSeq) | 0) < 0)) {
+          // only a segment that starts before the next byte expected can repeat delivered bytes
+          this.afterDelivery(fs, st, side, p, seq, wireLen, added);
+        }
       }
     }
-    if (fs.verify === VERIFY_KEEPING && fs.doneTs >= 0 && this.curTs - fs.doneTs > VERIFY_AFTER_DONE_MICROS) this.stopVerifying(fs);
     if (fs.closed) return;
     if ((flags & TCP_FIN) !== 0 && !st.finSeen) {
       st.markFin((seq + wireLen) >>> 0);
@@ -362,7 +419,10 @@ export class FlowTable implements StreamSink<FlowState> {
         return;
       }
     }
-    if ((flags & TCP_RST) !== 0) this.closeFlow(fs, 'rst');
+    if ((flags & TCP_RST) !== 0) {
+      if (fs.verify !== 0) fs.verify |= side === 0 ? V_RST_SIDE0 : V_RST_SIDE1;
+      this.closeFlow(fs, 'rst');
+    }
   }
 
   /** the captured payload of a segment (at most wireLen bytes), a view of the frame */
@@ -374,14 +434,14 @@ export class FlowTable implements StreamSink<FlowState> {
 
   /**
    * A segment of a direction whose delivery stopped, on a flow with retransmission checks: a copy
-   * of kept bytes is compared (new bytes go by at no cost); new bytes after FIN/RST closed a
-   * handshake still being read are noted (if the close was one the receiver never took, the
-   * handshake went on unread: say so rather than lose it silently).
+   * of delivered bytes is compared with the kept ones, or said to be unverifiable (new bytes go by
+   * at no cost). New bytes from a side after its own FIN or RST closed a handshake still being
+   * read are noted: a side sends nothing after those, so the close was one the receiver never
+   * took and the handshake went on unread (say so rather than lose it silently).
    */
-  private afterDelivery(fs: FlowState, st: TcpStream<FlowState>, p: DecodedPacket, seq: number, wireLen: number, added: number): void {
-    if (fs.verify === VERIFY_CLOSED_IN_HANDSHAKE) {
-      if (fs.closed && added > 0) addFlowIssue(fs.flow, 'tcp.data_after_close');
-      return;
+  private afterDelivery(fs: FlowState, st: TcpStream<FlowState>, side: 0 | 1, p: DecodedPacket, seq: number, wireLen: number, added: number): void {
+    if ((fs.verify & V_CLOSED_IN_HANDSHAKE) !== 0 && fs.closed && added > 0 && (st.finSeen || (fs.verify & (side === 0 ? V_RST_SIDE0 : V_RST_SIDE1)) !== 0)) {
+      addFlowIssue(fs.flow, 'tcp.data_after_close');
     }
     if (st.checking && st.mayRepeat(seq, wireLen)) st.verify(this, seq, this.payloadOf(p, wireLen), wireLen);
   }
@@ -478,8 +538,9 @@ export class FlowTable implements StreamSink<FlowState> {
           t.pendingGap = t.baseSet ? (t === s ? startOff : t.nextOff) : 0;
         }
         this.startVerifying(fs, streams, res.analyzer.verifyBytesPerDir ?? 0);
-        // the first bytes kept for sniffing are delivered with this chunk: kept from their offset
-        if (first !== chunk && fs.verify === VERIFY_KEEPING) s.keepDelivered(startOff, first, startOff);
+        // the chunk the analyzer attaches on (with the first bytes held back for sniffing) is
+        // kept from its offset: the stream keeps only the chunks after it
+        if ((fs.verify & V_KEEPING) !== 0) s.keepDelivered(startOff, first, startOff);
       }
       if (startOff >= s.limit) {
         this.stopStream(s);
@@ -561,24 +622,56 @@ export class FlowTable implements StreamSink<FlowState> {
 
   /** both directions keep up to `bytes` delivered bytes from now on, while the cap allows */
   private startVerifying(fs: FlowState, streams: [TcpStream<FlowState>, TcpStream<FlowState>], bytes: number): void {
-    if (bytes <= 0 || fs.verify === VERIFY_KEEPING) return;
+    if (bytes <= 0 || fs.verify !== 0) return;
     if (this.verifying >= MAX_VERIFYING_FLOWS) {
       // not kept: a retransmission of delivered bytes then says it could not be compared
+      fs.verify = V_UNKEPT;
       for (const t of streams) t.cannotKeep();
       return;
     }
-    fs.verify = VERIFY_KEEPING;
+    fs.verify = V_KEEPING;
     this.verifying++;
     for (const t of streams) t.startKeeping(bytes);
+    this.verifyByStart.push(fs.slot, fs.flow.id, this.curTs + VERIFY_MAX_MICROS);
   }
 
-  /** the kept bytes of both directions go */
-  private stopVerifying(fs: FlowState): void {
-    if (fs.verify !== VERIFY_KEEPING) return;
-    fs.verify = VERIFY_NONE;
+  /** the analyzer is done or the connection closed: only what was delivered stays, for VERIFY_AFTER_DONE */
+  private settleVerifying(fs: FlowState): void {
+    if ((fs.verify & V_KEEPING) === 0) return;
+    const streams = fs.streams;
+    const a = fs.analyzer;
+    if (streams !== null) {
+      for (const t of streams) t.settleKept(a !== null && a.usedBytes !== undefined ? a.usedBytes(fs.dirOf(t.side)) : -1);
+    }
+    this.verifyByDone.push(fs.slot, fs.flow.id, this.curTs + VERIFY_AFTER_DONE_MICROS);
+  }
+
+  /**
+   * The kept bytes of both directions go; with `unkept`, a later copy of delivered bytes is said
+   * to be unverifiable (the flow goes on), else nothing more is checked (the flow ends).
+   */
+  private stopVerifying(fs: FlowState, unkept: boolean): void {
+    if ((fs.verify & V_KEEPING) === 0) return;
+    fs.verify &= ~V_KEEPING;
     this.verifying--;
     const streams = fs.streams;
-    if (streams !== null) for (const t of streams) t.dropKept();
+    if (streams !== null) {
+      for (const t of streams) {
+        t.dropKept();
+        if (unkept) t.cannotKeep();
+      }
+    }
+    if (unkept) fs.verify |= V_UNKEPT;
+  }
+
+  /** flows past a verification deadline stop keeping bytes (called per sweep interval) */
+  private expireVerifying(now: number): void {
+    const due = (slot: number, id: number): void => {
+      const fs = this.slots[slot];
+      if (fs !== null && fs !== undefined && fs.flow.id === id) this.stopVerifying(fs, true);
+    };
+    this.verifyByStart.drain(now, due);
+    this.verifyByDone.drain(now, due);
   }
 
   private dropSniffPre(fs: FlowState, side: 0 | 1): void {
@@ -603,6 +696,7 @@ export class FlowTable implements StreamSink<FlowState> {
     if (fs.flowDone) return;
     fs.flowDone = true;
     fs.doneTs = this.curTs;
+    this.settleVerifying(fs);
     this.onFlowDone?.(fs.flow);
   }
 
@@ -763,10 +857,10 @@ export class FlowTable implements StreamSink<FlowState> {
     fs.dgram = null;
     fs.flowDone = true;
     if (streams !== null) for (const t of streams) this.stopStream(t);
-    // the analysis is over: retransmissions can no longer change what it read
-    const inHandshake = fs.verify === VERIFY_KEEPING && fs.doneTs < 0;
-    this.stopVerifying(fs);
-    if (inHandshake) fs.verify = VERIFY_CLOSED_IN_HANDSHAKE;
+    // the analysis is over, but the close may be one the receiver never took (forged): later
+    // copies of delivered bytes are still compared for VERIFY_AFTER_DONE
+    if (fs.verify !== 0 && fs.doneTs < 0) fs.verify |= V_CLOSED_IN_HANDSHAKE;
+    if (fs.doneTs < 0) this.settleVerifying(fs);
     if (reason === 'fin' || reason === 'rst') {
       this.onFlowClose?.(flow);
       this.lists.unlink(fs.slot);
@@ -778,7 +872,7 @@ export class FlowTable implements StreamSink<FlowState> {
   /** Ends a flow: closes it if still open (with `reason`), then onFlowEnd, then frees the slot. */
   private endFlow(fs: FlowState, reason: EndReason): void {
     this.closeFlow(fs, reason);
-    this.stopVerifying(fs);
+    this.stopVerifying(fs, false);
     if (this.sniffPre.size > 0) this.sniffPre.delete(fs);
     fs.streams = null;
     this.freeSlot(fs);
@@ -820,6 +914,7 @@ export class FlowTable implements StreamSink<FlowState> {
   /** Ends flows idle longer than their timeout, oldest first; cost proportional to what expires. */
   private sweep(): void {
     const now = this.now;
+    if (this.verifying > 0) this.expireVerifying(now);
     this.expire(LIST_TCP, now - this.tcpIdle);
     this.expire(LIST_UDP, now - this.udpIdle);
     this.expire(LIST_CLOSED, now - this.linger);

@@ -34,6 +34,11 @@ export interface StreamAnalyzer {
    * core/flow/tcpreasm.ts); a retransmission that differs is `tcp.overlap_mismatch`. Default 0.
    */
   readonly verifyBytesPerDir?: number;
+  /**
+   * bytes of direction `dir` the analyzer read up to where its verdict was known (asked when it is
+   * done): later copies of only these are compared. Without it, all kept bytes are.
+   */
+  usedBytes?(dir: Dir): number;
   onData(flow: Flow, dir: Dir, chunk: Uint8Array, tsMicros: number): Want;
   /** `len` bytes of this direction will never arrive (capture started mid-flow, packet loss, cap). */
   onGap(flow: Flow, dir: Dir, len: number): Want;

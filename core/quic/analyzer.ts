@@ -36,12 +36,15 @@ export type { QuicInfo } from './types.js';
 /** Datagrams examined per flow before giving up (hostile-input cap). */
 export const MAX_DATAGRAMS_PER_FLOW = 64;
 /**
- * Datagrams still read after both hellos are decoded: a copy the receiver dropped (bad UDP
- * checksum, expired TTL) may be the one seen first, so later Initials are decrypted too and their
- * CRYPTO bytes compared with the hellos' (a difference is quic.crypto_overlap_mismatch, and no
- * hybrid or pq claim is made). The real server Initial follows a forged one within a round trip.
+ * Capture time the flow is still read after both hellos are decoded: a copy the receiver dropped
+ * (bad UDP checksum, expired TTL) may be the one seen first, so later Initials are decrypted too
+ * and their CRYPTO bytes compared with the hellos' (a difference is quic.crypto_overlap_mismatch,
+ * and no hybrid or pq claim is made). The real server Initial follows a forged one within a round
+ * trip. Time, not a datagram count: junk datagrams cannot end the window early, and the
+ * per-flow datagram cap does not apply in it (each datagram costs a header walk; decryption
+ * attempts keep their own cap).
  */
-export const VERIFY_DATAGRAMS = 16;
+export const VERIFY_MICROS = 2_000_000;
 /** AEAD decryption attempts per flow (each candidate key × side counts one). */
 export const MAX_DECRYPT_ATTEMPTS_PER_FLOW = 256;
 /** Candidate DCIDs kept per flow. */
@@ -88,8 +91,8 @@ interface State {
   sides: { client: SideState; server: SideState };
   attempts: number;
   finished: boolean;
-  /** datagrams left to read after both hellos (-1: hellos not both decoded yet) */
-  verifyLeft: number;
+  /** capture time until which the flow is read after both hellos (-1: hellos not both decoded yet) */
+  verifyUntil: number;
 }
 
 function newSide(): SideState {
@@ -116,7 +119,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       const info = newQuicInfo();
       flow.ext['quic'] = info;
       flow.app = 'quic';
-      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyLeft: -1 };
+      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyUntil: -1 };
       this.states.set(flow, s);
     }
     return s;
@@ -127,7 +130,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
     addFlowIssue(flow, code);
   }
 
-  onDatagram(flow: Flow, dir: Dir, payload: Uint8Array, _tsMicros: number): Want {
+  onDatagram(flow: Flow, dir: Dir, payload: Uint8Array, tsMicros: number): Want {
     const s = this.state(flow);
     if (s.finished) return Want.DoneFlow;
     s.info.datagrams++;
@@ -156,10 +159,10 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       }
       if (s.finished) break;
     }
-    if (s.verifyLeft > 0) s.verifyLeft--;
-    else if (s.verifyLeft < 0 && s.tls.clientHello !== null && s.tls.serverHello !== null) s.verifyLeft = VERIFY_DATAGRAMS;
-    if (s.verifyLeft === 0) s.finished = true;
-    if (!s.finished && s.info.datagrams >= MAX_DATAGRAMS_PER_FLOW) {
+    if (s.verifyUntil >= 0) {
+      if (tsMicros >= s.verifyUntil) s.finished = true;
+    } else if (s.tls.clientHello !== null && s.tls.serverHello !== null) s.verifyUntil = tsMicros + VERIFY_MICROS;
+    if (!s.finished && s.verifyUntil < 0 && s.info.datagrams >= MAX_DATAGRAMS_PER_FLOW) {
       this.problem(flow, 'quic.datagram_cap');
       s.finished = true;
     }

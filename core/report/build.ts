@@ -8,6 +8,7 @@ import { KEX_CLASSES, KEX_INDEX, kexIndex } from '../tls/types.js';
 import { classifyTlsKex, resumptionKeys } from '../tls/classify.js';
 import type { ClassifyHints } from '../tls/classify.js';
 import { sessionKeyDigest } from './resume.js';
+import { ambiguousIssue } from './ambiguity.js';
 import { ja4 } from '../tls/ja4.js';
 import { isGrease } from '../tls/groups.js';
 import { versionName } from '../tls/suites.js';
@@ -164,21 +165,6 @@ export interface TlsPart {
   tls: TlsReport;
 }
 
-/**
- * flow issues saying the handshake's stream had conflicting copies of the same bytes (an overlap
- * or a retransmission that differs, in TCP or in QUIC CRYPTO frames) or two starts (two ISNs)
- */
-const AMBIGUOUS_ISSUES = ['tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch', 'tcp.isn_conflict', 'tcp.retransmission_unverified'] as const;
-
-/** the issue that makes a flow's stream ambiguous, or null */
-export function ambiguousIssue(issues: readonly string[]): string | null {
-  for (let i = 0; i < issues.length; i++) {
-    const x = issues[i];
-    if (x !== undefined && (AMBIGUOUS_ISSUES as readonly string[]).includes(x)) return x;
-  }
-  return null;
-}
-
 /** the classification hint for a flow whose stream was ambiguous, else undefined */
 function ambiguityOf(flow: Flow): ClassifyHints | undefined {
   const hit = ambiguousIssue(flow.issues);
@@ -202,6 +188,36 @@ export function unclaimKex(kex: KexReport): boolean {
     changed = true;
   }
   return changed;
+}
+
+/**
+ * A finished report whose stream turned out ambiguous after it was built (a connection's report
+ * is built when it closes; a conflicting copy can follow while it lingers): no hybrid or pq
+ * claim, for TLS/QUIC and SSH alike. True when something changed.
+ */
+export function unclaimReport(r: FlowReport): boolean {
+  const why = ambiguousIssue(r.issues);
+  if (why === null) return false;
+  if (r.tls !== null) return unclaimKex(r.kex);
+  const ssh = r['ssh'] as SshInfo | undefined;
+  if (ssh === undefined) return false;
+  const k = r.kex;
+  let changed = false;
+  if (k.offered === 'hybrid' || k.offered === 'pq') {
+    k.offered = 'unknown';
+    changed = true;
+  }
+  if (k.negotiated === 'hybrid' || k.negotiated === 'pq') {
+    k.negotiated = 'unknown';
+    k.reason = sshAmbiguityReason(why, k.group);
+    r['ssh'] = { ...ssh, negotiatedKex: null };
+    changed = true;
+  }
+  return changed;
+}
+
+function sshAmbiguityReason(why: string, group: string | null): string {
+  return `the KEXINITs arrived in two different copies of the same bytes (${why}): which one the endpoints read is unknown, so ${group ?? 'the kex'} is not counted`;
 }
 
 /**
@@ -237,7 +253,7 @@ function kexFor(flow: Flow): KexReport {
       if (k.offered === 'hybrid' || k.offered === 'pq') k.offered = 'unknown';
       if (k.negotiated === 'hybrid' || k.negotiated === 'pq') {
         k.negotiated = 'unknown';
-        k.reason = `the KEXINITs arrived in two different copies of the same bytes (${amb}): which one the endpoints read is unknown, so ${k.group ?? 'the kex'} is not counted`;
+        k.reason = sshAmbiguityReason(amb, k.group);
       }
     }
     return k;

@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import type { FlowReport } from './model.js';
+import { ambiguousIssue } from './ambiguity.js';
 
 /** remembered sessions at most (the table is per scan) */
 export const MAX_SESSIONS = 200_000;
@@ -30,6 +31,9 @@ export function linkResumptions(flows: FlowReport[]): FlowReport[] {
   for (const f of flows) {
     const keys = f.tls?.sessionKeys as SessionKeys | undefined;
     if (!keys || f.kex.resumedFromFlow !== undefined) continue;
+    // a flow whose stream was ambiguous neither inherits a class nor passes one on: which
+    // session it offered or issued is as uncertain as the rest of its handshake
+    if (ambiguousIssue(f.issues) !== null) continue;
     if (f.kex.reason === 'resumed' && keys.offers) resumed.push(f);
     if (!keys.provides || f.kex.negotiated === 'unknown') continue;
     for (const k of keys.provides) {

@@ -187,9 +187,30 @@ export class TlsAnalyzer implements StreamAnalyzer {
     }
   }
 
-  onData(flow: Flow, dir: Dir, chunk: Uint8Array, _tsMicros: number): Want {
+  /**
+   * Bytes of each direction this analyzer read up to where it was done (all it was given while
+   * not done): the flow table compares later copies of only these (StreamAnalyzer.usedBytes).
+   */
+  private readonly used: [number, number] = [0, 0];
+  /** where in the current chunk the analyzer was done (-1: not done in it) */
+  private doneAt = -1;
+
+  usedBytes(dir: Dir): number {
+    return this.used[dir];
+  }
+
+  onData(flow: Flow, dir: Dir, chunk: Uint8Array, tsMicros: number): Want {
+    if (this.done) return Want.DoneFlow;
+    this.doneAt = -1;
+    const w = this.read(flow, dir, chunk, tsMicros);
+    this.used[dir] += this.doneAt >= 0 ? this.doneAt : chunk.length;
+    return w;
+  }
+
+  private read(flow: Flow, dir: Dir, chunk: Uint8Array, _tsMicros: number): Want {
     this.bind(flow);
     if (this.done) return Want.DoneFlow;
+    const held = this.dirs[dir].firstPre?.length ?? 0;
     const st = this.dirs[dir];
     if (st.dead) return this.deadWant();
     if (st.seek) {
@@ -265,7 +286,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
       p += n;
       if (st.bodyHave === st.bodyLen) this.finishRecord(dir, st);
     }
-    if (this.done) return this.release();
+    if (this.done) {
+      // the bytes held back from an earlier chunk were counted with it
+      this.doneAt = Math.max(0, p - (chunk.length > 0 && held > 0 && p >= held ? held : 0));
+      return this.release();
+    }
     if (st.dead) return this.deadWant();
     return Want.More;
   }

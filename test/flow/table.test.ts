@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Want } from '../../core/flow/types.js';
-import { FlowTable, MAX_VERIFYING_FLOWS, SNIFF_MIN_BYTES } from '../../core/flow/table.js';
+import { FlowTable, MAX_VERIFYING_FLOWS, SNIFF_MIN_BYTES, VERIFY_AFTER_DONE_MICROS } from '../../core/flow/table.js';
 import type { AppFactory, Flow, StreamAnalyzer } from '../../core/flow/types.js';
 import { Weirds } from '../../core/util/weirds.js';
 import type { Harness } from './helpers.js';
@@ -667,7 +667,7 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     expect(h2.ended[0]?.issues).toContain('tcp.overlap_mismatch');
   });
 
-  it('still compared after the analyzer is done, until 10 s of capture time later', () => {
+  it('still compared after the analyzer is done; after 10 s of capture time a differing copy is unverified', () => {
     const h = verifyingHarness(1);
     const c = new Conn(h).handshake();
     const base = c.sseq;
@@ -675,14 +675,92 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     h.table.flush();
     expect(h.ended[0]?.issues).toContain('tcp.overlap_mismatch');
 
+    // the first packet past the deadline is not compared with bytes that should be gone
     const h2 = verifyingHarness(1);
     const c2 = new Conn(h2).handshake();
     const base2 = c2.sseq;
     c2.s2c('server hello');
-    c2.ts += 11_000_000;
-    c2.c2s('x').s2cAt(base2, 0, 'SERVER');
+    c2.ts += VERIFY_AFTER_DONE_MICROS + 1_000_000;
+    c2.s2cAt(base2, 0, 'server hello');
     h2.table.flush();
-    expect(h2.ended[0]?.issues).not.toContain('tcp.overlap_mismatch');
+    expect(h2.ended[0]?.issues).toEqual(['tcp.retransmission_unverified']);
+  });
+
+  it('a forged RST or FIN after the analyzer is done does not end the checks: the real copy after it is compared', () => {
+    for (const close of ['rst', 'fin'] as const) {
+      const h = verifyingHarness(1);
+      const c = new Conn(h).handshake();
+      const base = c.sseq;
+      c.s2c('FORGED HELLO');
+      if (close === 'rst') c.rst(false);
+      else c.fin(true).fin(false);
+      c.s2cAt(base, 0, 'server hello');
+      h.table.flush();
+      expect(h.ended[0]?.issues, close).toContain('tcp.overlap_mismatch');
+    }
+  });
+
+  it('flows that finished long ago give their place back: 4096 idle flows do not make a new one unverified', () => {
+    const h = verifyingHarness(1);
+    let last: Conn | null = null;
+    for (let i = 0; i < MAX_VERIFYING_FLOWS; i++) {
+      last = new Conn(h, '10.0.0.1', '10.0.0.2', 10_000 + i).handshake();
+      last.c2s('abc');
+    }
+    const later = new Conn(h, '10.0.0.1', '10.0.0.2', 9_999);
+    later.ts = (last?.ts ?? 0) + 60_000_000;
+    later.handshake().c2s('hello');
+    later.c2sAt((later.cseq - 5) >>> 0, 0, 'hello');
+    h.table.flush();
+    expect(h.ended.find((f) => f.clientPort === 9_999)?.issues).toEqual([]);
+  });
+
+  it('a one-byte keep-alive at the last delivered byte is not a conflict (RFC 9293 §3.8.4)', () => {
+    const h = verifyingHarness(1);
+    const c = new Conn(h).handshake();
+    c.c2s('hello!');
+    c.c2sAt((c.cseq - 1) >>> 0, 0, new Uint8Array([0]));
+    h.table.flush();
+    expect(h.ended[0]?.issues).toEqual([]);
+  });
+
+  it('new bytes from a side after its own RST closed a handshake still being read are tcp.data_after_close; the peer\'s in-flight bytes are not', () => {
+    const h = verifyingHarness();
+    const c = new Conn(h).handshake();
+    c.c2s('client hello').s2c('server').rst(true).s2c('more');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toEqual([]);
+    const h2 = verifyingHarness();
+    const c2 = new Conn(h2).handshake();
+    c2.c2s('client hello').rst(true).c2s('client data');
+    h2.table.flush();
+    expect(h2.ended[0]?.issues).toContain('tcp.data_after_close');
+  });
+
+  it('data of a side before its SYN/ACK, at another sequence base, is tcp.isn_conflict', () => {
+    const h = verifyingHarness();
+    const c = new Conn(h);
+    c.handshake();
+    // a forged server segment far from the real ISN, then the real SYN/ACK arrives (re-sent)
+    const h2 = verifyingHarness();
+    const cl = '10.0.0.1';
+    const sv = '10.0.0.2';
+    h2.table.packet(pkt({ src: cl, dst: sv, sport: 40000, dport: 443, flags: TCP_SYN, seq: 1000 }), 1);
+    h2.table.packet(pkt({ src: sv, dst: cl, sport: 443, dport: 40000, flags: TCP_ACK, seq: 900_000, ack: 1001, payload: 'forged' }), 2);
+    h2.table.packet(pkt({ src: sv, dst: cl, sport: 443, dport: 40000, flags: TCP_SYN | TCP_ACK, seq: 5000, ack: 1001 }), 3);
+    h2.table.flush();
+    expect(h2.ended[0]?.issues).toContain('tcp.isn_conflict');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toEqual([]);
+  });
+
+  it('a new SYN on a 5-tuple that never closed marks the old flow tcp.isn_conflict', () => {
+    const h = verifyingHarness();
+    const c = new Conn(h).handshake();
+    c.c2s('client hello').s2c('server hello');
+    h.table.packet(pkt({ src: c.c, dst: c.s, sport: c.cport, dport: c.sport, flags: TCP_SYN, seq: 777_777 }), c.ts);
+    h.table.flush();
+    expect(h.ended[0]?.issues).toContain('tcp.isn_conflict');
   });
 
   it('a second SYN/ACK with another ISN is tcp.isn_conflict', () => {
@@ -711,6 +789,14 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     }
     const last = conns[MAX_VERIFYING_FLOWS] as Conn;
     last.c2sAt((last.cseq - 3) >>> 0, 0, 'abc'); // the same bytes, but nothing to compare them with
+    // past the cap, a finished flow (its analyzer done) still says a copy could not be compared
+    const h2 = verifyingHarness(1);
+    for (let i = 0; i < MAX_VERIFYING_FLOWS; i++) new Conn(h2, '10.0.0.1', '10.0.0.2', 10_000 + i).handshake().c2s('abc');
+    const done = new Conn(h2, '10.0.0.1', '10.0.0.2', 9_000).handshake();
+    const sb = done.sseq;
+    done.s2c('FORGED-SH').s2cAt(sb, 0, 'real--sh!');
+    h2.table.flush();
+    expect(h2.ended.find((f) => f.clientPort === 9_000)?.issues).toEqual(['tcp.retransmission_unverified']);
     const first = conns[0] as Conn;
     first.c2sAt((first.cseq - 3) >>> 0, 0, 'abc');
     h.table.flush();

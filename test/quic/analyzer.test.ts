@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuicAnalyzer, VERIFY_DATAGRAMS, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
+import { MAX_DATAGRAMS_PER_FLOW, QuicAnalyzer, VERIFY_MICROS, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
 import type { QuicInfo } from '../../core/quic/analyzer.js';
 import { V1_PARAMS, V2_PARAMS } from '../../core/quic/constants.js';
 import type { VersionParams } from '../../core/quic/constants.js';
@@ -75,7 +75,7 @@ describe('QuicAnalyzer fixtures', () => {
     expect(feed(a, f, [[0, hex(A2_PROTECTED)]])).toBe(Want.More);
     expect(f.app).toBe('quic');
     expect(f.tls?.clientHello?.sni).toBe('example.com');
-    expect(feed(a, f, [[1, hex(A3_PROTECTED)]])).toBe(Want.More); // reads VERIFY_DATAGRAMS more before it is done
+    expect(feed(a, f, [[1, hex(A3_PROTECTED)]])).toBe(Want.More); // reads on for VERIFY_MICROS before it is done
     expect(f.tls?.serverHello?.keyShareGroup).toBe(0x001d);
     expect((f.ext['quic'] as QuicInfo).initialDcid).toBe(RFC9001_DCID);
   });
@@ -157,16 +157,18 @@ describe('QuicAnalyzer fixtures', () => {
     expect((f.ext['quic'] as QuicInfo).version).toBe(0x6b3343cf);
   });
 
-  it('after both hellos it reads VERIFY_DATAGRAMS more datagrams, then is done', () => {
+  it('after both hellos it reads on for VERIFY_MICROS of capture time, whatever comes, then is done', () => {
     const a = new QuicAnalyzer();
     const f = blankFlow();
     const c = initial({ keyDcid: DCID, dcid: DCID, scid: CSCID, side: 'client', pn: 0, frames: cryptoFrame(0, CH), pad: 1000 });
     const s = initial({ keyDcid: DCID, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, SH) });
-    expect(feed(a, f, [[0, c], [1, s]])).toBe(Want.More);
-    const ack = initial({ keyDcid: DCID, dcid: SSCID, scid: CSCID, side: 'client', pn: 1, frames: hex('0200000000') });
-    for (let i = 1; i < VERIFY_DATAGRAMS; i++) expect(feed(a, f, [[0, ack]])).toBe(Want.More);
-    expect(feed(a, f, [[0, ack]])).toBe(Want.DoneFlow);
-    expect(f.issues).toEqual([]);
+    expect(a.onDatagram(f, 0, c, 1_000)).toBe(Want.More);
+    expect(a.onDatagram(f, 1, s, 2_000)).toBe(Want.More);
+    // junk datagrams, more than the per-flow cap, cannot end the window early
+    const junk = hex('40' + '00'.repeat(23));
+    for (let i = 0; i < MAX_DATAGRAMS_PER_FLOW + 10; i++) expect(a.onDatagram(f, i % 2 === 0 ? 0 : 1, junk, 3_000 + i)).toBe(Want.More);
+    expect(f.issues).not.toContain('quic.datagram_cap');
+    expect(a.onDatagram(f, 0, junk, 2_000 + VERIFY_MICROS)).toBe(Want.DoneFlow);
   });
 
   it('a second server Initial whose CRYPTO bytes differ from the first (a forged copy the client dropped, or the real one after it) is a crypto_overlap_mismatch', () => {
