@@ -12,7 +12,7 @@ import { FlowTable } from '../../core/flow/table.js';
 import type { Flow } from '../../core/flow/types.js';
 import { createAppFactory } from '../../core/app/dispatch.js';
 import { Weirds } from '../../core/util/weirds.js';
-import { flowToReport } from '../../core/report/build.js';
+import { flowToReport, unclaimReport } from '../../core/report/build.js';
 import type { FlowReport } from '../../core/report/model.js';
 import { Conn } from '../flow/helpers.js';
 import { tcpConnections } from '../tls/pcap-walk.js';
@@ -119,5 +119,23 @@ describe('conflicting copies of handshake bytes', () => {
     const twice = replay('zeek__ssh_kex_mlkem.pcap', { dir: 1, event: k, from: 6, to: 22, inOrder: true });
     expect(twice.issues).toContain('tcp.overlap_mismatch');
     expect(twice.kex.negotiated).toBe('unknown');
+  });
+
+  it('a report built at close whose stream turns ambiguous while the connection lingers is unclaimed, TLS and SSH alike', () => {
+    const ssh = replay('zeek__ssh_kex_mlkem.pcap');
+    expect(unclaimReport(ssh)).toBe(false);
+    ssh.issues = [...ssh.issues, 'tcp.isn_conflict'];
+    expect(unclaimReport(ssh)).toBe(true);
+    expect(ssh.kex).toMatchObject({ offered: 'unknown', negotiated: 'unknown' });
+    expect(ssh.kex.reason).toContain('tcp.isn_conflict');
+    expect((ssh['ssh'] as { negotiatedKex: string | null }).negotiatedKex).toBeNull();
+    const tls = replay('zeek__chrome-1250-tls-x25519-kyber.pcap');
+    tls.issues = [...tls.issues, 'tcp.retransmission_unverified'];
+    expect(unclaimReport(tls)).toBe(true);
+    expect(tls.kex).toMatchObject({ negotiated: 'unknown', reason: 'ambiguous-stream' });
+    const classical = replay('zeek__ecdhe.pcap');
+    classical.issues = [...classical.issues, 'tcp.overlap_mismatch'];
+    expect(unclaimReport(classical)).toBe(false);
+    expect(classical.kex.negotiated).toBe('classical');
   });
 });

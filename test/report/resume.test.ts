@@ -56,6 +56,21 @@ describe('linkResumptions', () => {
     expect(bare.kex.resumedFromFlow).toBeUndefined();
   });
 
+  it('a flow whose stream was ambiguous neither inherits a class nor passes one on', () => {
+    const full = flow(1, { negotiated: 'hybrid', group: 'X25519MLKEM768' }, { provides: ['k'] }, 0x11ec);
+    const doubtful = resumed(2, ['k']);
+    doubtful.issues = ['tcp.overlap_mismatch'];
+    const fine = resumed(3, ['k']);
+    expect(linkResumptions([full, doubtful, fine])).toEqual([fine]);
+    expect(doubtful.kex).toMatchObject({ negotiated: 'unknown', reason: 'resumed' });
+    expect(doubtful.kex.resumedFromFlow).toBeUndefined();
+    const doubtfulOrigin = flow(4, { negotiated: 'hybrid', group: 'X25519MLKEM768' }, { provides: ['j'] });
+    doubtfulOrigin.issues = ['tcp.isn_conflict'];
+    const r = resumed(5, ['j']);
+    expect(linkResumptions([doubtfulOrigin, r])).toEqual([]);
+    expect(r.kex.negotiated).toBe('unknown');
+  });
+
   it('never links a flow to itself', () => {
     const self = flow(1, { negotiated: 'classical', group: 'x25519', reason: 'resumed' }, { offers: ['k'], provides: ['k'] });
     expect(linkResumptions([self])).toEqual([]);
