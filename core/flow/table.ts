@@ -143,26 +143,58 @@ class DeadlineQueue {
   private at: number[] = [];
   private head = 0;
 
+  get size(): number {
+    return this.at.length - this.head;
+  }
+
   push(slot: number, id: number, at: number): void {
     this.slots.push(slot);
     this.ids.push(id);
     this.at.push(at);
   }
 
+  /** drops the entries `live` says no longer keep (capture time that does not advance never drains them) */
+  compact(live: (slot: number, id: number) => boolean): void {
+    const slots: number[] = [];
+    const ids: number[] = [];
+    const at: number[] = [];
+    for (let i = this.head; i < this.at.length; i++) {
+      const sl = this.slots[i] ?? -1;
+      const id = this.ids[i] ?? -1;
+      if (!live(sl, id)) continue;
+      slots.push(sl);
+      ids.push(id);
+      at.push(this.at[i] ?? 0);
+    }
+    this.slots = slots;
+    this.ids = ids;
+    this.at = at;
+    this.head = 0;
+  }
+
+  clear(): void {
+    this.slots = [];
+    this.ids = [];
+    this.at = [];
+    this.head = 0;
+  }
+
   /** calls `due(slot, id)` for each entry due at `now`, oldest first */
   drain(now: number, due: (slot: number, id: number) => void): void {
-    let h = this.head;
-    while (h < this.at.length && (this.at[h] ?? 0) <= now) {
-      due(this.slots[h] ?? -1, this.ids[h] ?? -1);
-      h++;
+    // this.head moves before the call: `due` may clear the queue (the last flow stopped keeping)
+    while (this.head < this.at.length && (this.at[this.head] ?? 0) <= now) {
+      const slot = this.slots[this.head] ?? -1;
+      const id = this.ids[this.head] ?? -1;
+      this.head++;
+      due(slot, id);
     }
+    const h = this.head;
     if (h > 1024 && h * 2 > this.at.length) {
       this.slots = this.slots.slice(h);
       this.ids = this.ids.slice(h);
       this.at = this.at.slice(h);
-      h = 0;
+      this.head = 0;
     }
-    this.head = h;
   }
 }
 
@@ -404,8 +436,9 @@ export class FlowTable implements StreamSink<FlowState> {
             if (!fs.sawSyn) addFlowIssue(flow, 'tcp.midstream');
           }
           st.segment(this, seq, this.payloadOf(p, wireLen), wireLen);
-        } else if (fs.verify !== 0 && ((fs.verify & V_CLOSED_IN_HANDSHAKE) !== 0 || ((seq - st.nextSeq) | 0) < 0)) {
-          // only a segment that starts before the next byte expected can repeat delivered bytes
+        } else if (fs.verify !== 0 && ((fs.verify & V_CLOSED_IN_HANDSHAKE) !== 0 || (added < wireLen && ((seq - st.nextSeq) | 0) < 0))) {
+          // only a segment that starts before the next byte expected, and that the side sent
+          // before (in part: not new bytes whose sequence numbers wrapped), can repeat delivered bytes
           this.afterDelivery(fs, st, side, p, seq, wireLen, added);
         }
       }
@@ -443,7 +476,7 @@ export class FlowTable implements StreamSink<FlowState> {
     if ((fs.verify & V_CLOSED_IN_HANDSHAKE) !== 0 && fs.closed && added > 0 && (st.finSeen || (fs.verify & (side === 0 ? V_RST_SIDE0 : V_RST_SIDE1)) !== 0)) {
       addFlowIssue(fs.flow, 'tcp.data_after_close');
     }
-    if (st.checking && st.mayRepeat(seq, wireLen)) st.verify(this, seq, this.payloadOf(p, wireLen), wireLen);
+    if (added < wireLen && st.checking && st.mayRepeat(seq, wireLen)) st.verify(this, seq, this.payloadOf(p, wireLen), wireLen);
   }
 
   private udpPacket(fs: FlowState, side: 0 | 1, p: DecodedPacket, wireLen: number): void {
@@ -633,6 +666,7 @@ export class FlowTable implements StreamSink<FlowState> {
     this.verifying++;
     for (const t of streams) t.startKeeping(bytes);
     this.verifyByStart.push(fs.slot, fs.flow.id, this.curTs + VERIFY_MAX_MICROS);
+    this.boundDeadlines();
   }
 
   /** the analyzer is done or the connection closed: only what was delivered stays, for VERIFY_AFTER_DONE */
@@ -644,6 +678,7 @@ export class FlowTable implements StreamSink<FlowState> {
       for (const t of streams) t.settleKept(a !== null && a.usedBytes !== undefined ? a.usedBytes(fs.dirOf(t.side)) : -1);
     }
     this.verifyByDone.push(fs.slot, fs.flow.id, this.curTs + VERIFY_AFTER_DONE_MICROS);
+    this.boundDeadlines();
   }
 
   /**
@@ -654,6 +689,10 @@ export class FlowTable implements StreamSink<FlowState> {
     if ((fs.verify & V_KEEPING) === 0) return;
     fs.verify &= ~V_KEEPING;
     this.verifying--;
+    if (this.verifying === 0) {
+      this.verifyByStart.clear();
+      this.verifyByDone.clear();
+    }
     const streams = fs.streams;
     if (streams !== null) {
       for (const t of streams) {
@@ -662,6 +701,27 @@ export class FlowTable implements StreamSink<FlowState> {
       }
     }
     if (unkept) fs.verify |= V_UNKEPT;
+  }
+
+  /**
+   * The deadline queues are drained as capture time passes; when it does not (constant or
+   * far-future timestamps), entries of flows that stopped keeping are dropped here, so each
+   * queue stays within a few times MAX_VERIFYING_FLOWS.
+   */
+  private boundDeadlines(): void {
+    const limit = 2 * MAX_VERIFYING_FLOWS + 1024;
+    if (this.verifyByStart.size <= limit && this.verifyByDone.size <= limit) return;
+    const live = (slot: number, id: number): boolean => {
+      const fs = this.slots[slot];
+      return fs !== null && fs !== undefined && fs.flow.id === id && (fs.verify & V_KEEPING) !== 0;
+    };
+    this.verifyByStart.compact(live);
+    this.verifyByDone.compact(live);
+  }
+
+  /** entries in the verification deadline queues (bounded; for tests and diagnostics) */
+  get verifyDeadlines(): number {
+    return this.verifyByStart.size + this.verifyByDone.size;
   }
 
   /** flows past a verification deadline stop keeping bytes (called per sweep interval) */

@@ -108,6 +108,14 @@ export class TcpStream<O> {
   private keepMax = 0;
   /** inside sink.data (the chunk is kept after it) */
   private delivering = false;
+  /**
+   * end (stream offset) of the delivered bytes whose copies matter: -1 = all delivered so far
+   * (nextOff); set when settled to where the analyzer's verdict was. A copy of bytes in
+   * [keptFrom, that end) that are not kept (after a gap, or past keepMax) is unverified.
+   */
+  private checkEnd = -1;
+  /** a gap was delivered while keeping: the analyzer's count of bytes no longer maps to offsets */
+  private gapWhileKeeping = false;
   /** settleKept came during a delivery: compact once the chunk is kept */
   private settled = false;
   // wire-byte accounting: highest end / lowest start of payload seen (serial numbers)
@@ -192,6 +200,8 @@ export class TcpStream<O> {
     this.keepMax = max;
     this.keptFrom = this.nextOff;
     this.keptLen = 0;
+    this.checkEnd = -1;
+    this.gapWhileKeeping = false;
   }
 
   /**
@@ -221,7 +231,7 @@ export class TcpStream<O> {
 
   /** retransmissions of delivered bytes are compared (or said to be unverifiable) */
   get checking(): boolean {
-    return this.kept !== null || this.keepMax < 0;
+    return this.keepMax !== 0;
   }
 
   /**
@@ -232,9 +242,13 @@ export class TcpStream<O> {
    */
   settleKept(used = -1): void {
     if (this.keepMax <= 0) return;
-    if (used >= 0) {
+    if (used >= 0 && !this.gapWhileKeeping) {
       this.keepMax = Math.max(1, used);
       if (this.keptLen > used) this.keptLen = used;
+      this.checkEnd = this.keptFrom + used;
+    } else {
+      // everything delivered so far matters (the analyzer's count of bytes skips gaps)
+      this.checkEnd = this.nextOff;
     }
     this.settled = true;
     if (!this.delivering) this.compactKept();
@@ -265,6 +279,8 @@ export class TcpStream<O> {
   /** stops keeping; the kept bytes go */
   dropKept(): void {
     this.settled = false;
+    this.checkEnd = -1;
+    this.gapWhileKeeping = false;
     if (this.kept !== null) keepFree(this.kept);
     this.kept = null;
     this.keepMax = 0;
@@ -273,14 +289,23 @@ export class TcpStream<O> {
 
   /** a copy of delivered bytes, data at stream offset `start`: reported when it differs from what is kept */
   private checkKept(sink: StreamSink<O>, start: number, data: Uint8Array): void {
-    const k = this.kept;
-    if (k === null) {
-      if (this.keepMax < 0 && data.length > 0 && start < this.nextOff) sink.unverified(this);
+    if (this.keepMax < 0) {
+      if (data.length > 0 && start < this.nextOff) sink.unverified(this);
       return;
     }
-    const from = Math.max(start, this.keptFrom);
-    const to = Math.min(start + data.length, this.keptFrom + this.keptLen, this.nextOff);
-    if (to > from && !sameBytes(data, from - start, k, from - this.keptFrom, to - from)) sink.mismatch(this);
+    const keptEnd = this.keptFrom + this.keptLen;
+    const k = this.kept;
+    if (k !== null) {
+      const from = Math.max(start, this.keptFrom);
+      const to = Math.min(start + data.length, keptEnd, this.nextOff);
+      if (to > from && !sameBytes(data, from - start, k, from - this.keptFrom, to - from)) {
+        sink.mismatch(this);
+        return;
+      }
+    }
+    // delivered bytes that matter but were not kept (after a gap, or past keepMax): cannot compare
+    const end = Math.min(this.checkEnd < 0 ? this.nextOff : this.checkEnd, this.nextOff);
+    if (this.keepMax > 0 && start < end && start + data.length > Math.max(keptEnd, this.keptFrom)) sink.unverified(this);
   }
 
   /**
@@ -302,15 +327,16 @@ export class TcpStream<O> {
     const start = this.offsetOf(seq);
     if (start >= this.nextOff || start + wireLen <= 0) return false;
     if (wireLen <= 1 && start === this.nextOff - 1) return false; // a keep-alive (RFC 9293 §3.8.4)
-    if (this.kept !== null) return start < this.keptFrom + this.keptLen && start + wireLen > this.keptFrom;
-    return this.keepMax < 0;
+    if (this.keepMax < 0) return true;
+    const end = Math.max(this.keptFrom + this.keptLen, this.checkEnd < 0 ? this.nextOff : this.checkEnd);
+    return start < end && start + wireLen > this.keptFrom;
   }
 
   private place(sink: StreamSink<O>, start: number, data: Uint8Array, wireEnd: number): void {
     if (wireEnd <= this.nextOff) {
       // entirely old: a retransmission, compared with the delivered bytes when they are kept (not a
       // keep-alive: at most one byte at nextOff - 1, often garbage, RFC 9293 §3.8.4)
-      if ((this.kept !== null || this.keepMax < 0) && !(wireEnd - start <= 1 && wireEnd === this.nextOff)) this.checkKept(sink, start, data);
+      if (this.keepMax !== 0 && !(wireEnd - start <= 1 && wireEnd === this.nextOff)) this.checkKept(sink, start, data);
       return;
     }
     if (start <= this.nextOff) {
@@ -350,7 +376,7 @@ export class TcpStream<O> {
   /** start <= nextOff < wireEnd */
   private inOrder(sink: StreamSink<O>, start: number, data: Uint8Array, wireEnd: number): void {
     // the part before nextOff was delivered already: compared when kept
-    if ((this.kept !== null || this.keepMax < 0) && start < this.nextOff) this.checkKept(sink, start, data.subarray(0, Math.min(data.length, this.nextOff - start)));
+    if (this.keepMax !== 0 && start < this.nextOff) this.checkKept(sink, start, data.subarray(0, Math.min(data.length, this.nextOff - start)));
     const capEnd = start + data.length;
     while (!this.done && this.nextOff < wireEnd) {
       const nb = this.ooo[0];
@@ -425,6 +451,7 @@ export class TcpStream<O> {
   }
 
   private emitGap(sink: StreamSink<O>, len: number): void {
+    if (this.keepMax > 0 && !this.settled && this.checkEnd < 0) this.gapWhileKeeping = true;
     const rem = this.limit - this.nextOff;
     if (rem <= 0) {
       this.finishBudget();

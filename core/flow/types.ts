@@ -94,8 +94,17 @@ export interface Flow {
   ext: Record<string, unknown>;
 }
 
+/**
+ * Issues recorded even past MAX_FLOW_ISSUES: they withhold hybrid/pq claims (core/report/ambiguity.ts),
+ * so hostile traffic that fills the list with other codes must not hide them.
+ */
+const ALWAYS_RECORDED: readonly string[] = [
+  'tcp.overlap_mismatch', 'quic.crypto_overlap_mismatch', 'tcp.isn_conflict', 'tcp.retransmission_unverified', 'quic.crypto_unverified',
+];
+
 export function addFlowIssue(flow: Flow, code: string): void {
-  if (flow.issues.length < MAX_FLOW_ISSUES && !flow.issues.includes(code)) flow.issues.push(code);
+  if (flow.issues.includes(code)) return;
+  if (flow.issues.length < MAX_FLOW_ISSUES || ALWAYS_RECORDED.includes(code)) flow.issues.push(code);
 }
 
 /**

@@ -256,7 +256,12 @@ export class QuicAnalyzer implements DatagramAnalyzer {
     if (hit === null || usedDcid === null) {
       s.info.initialAuthFailed++;
       this.problem(flow, s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW ? 'quic.decrypt_attempt_cap' : 'quic.initial_auth_failed');
-      if (s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW) s.finished = true;
+      if (s.attempts >= MAX_DECRYPT_ATTEMPTS_PER_FLOW) {
+        // in the window after the hellos, a later Initial can no longer be compared: say so
+        // (no hybrid or pq claim then), rather than let junk Initials end the checks unseen
+        if (s.verifyUntil >= 0) this.problem(flow, 'quic.crypto_unverified');
+        s.finished = true;
+      }
       return;
     }
     if ((hit.side === 'client') !== (dir === 0)) this.problem(flow, 'quic.initial_direction_mismatch');

@@ -11,6 +11,7 @@ export const AMBIGUOUS_ISSUES: readonly string[] = [
   'quic.crypto_overlap_mismatch',
   'tcp.isn_conflict',
   'tcp.retransmission_unverified',
+  'quic.crypto_unverified',
 ];
 
 /** the issue that makes a flow's stream ambiguous, or null */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Want } from '../../core/flow/types.js';
 import { FlowTable, MAX_VERIFYING_FLOWS, SNIFF_MIN_BYTES, VERIFY_AFTER_DONE_MICROS } from '../../core/flow/table.js';
 import type { AppFactory, Flow, StreamAnalyzer } from '../../core/flow/types.js';
+import { MAX_FLOW_ISSUES, addFlowIssue } from '../../core/flow/types.js';
 import { Weirds } from '../../core/util/weirds.js';
 import type { Harness } from './helpers.js';
 import { Conn, RecAnalyzer, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, harness, pkt } from './helpers.js';
@@ -803,5 +804,61 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     const byPort = new Map(h.ended.map((f) => [f.clientPort, f]));
     expect(byPort.get(10_000 + MAX_VERIFYING_FLOWS)?.issues).toEqual(['tcp.retransmission_unverified']);
     expect(byPort.get(10_000)?.issues).toEqual([]);
+  });
+
+  it('a gap while keeping: what follows it is not kept, and a later copy of it is unverified (a forged gap cannot switch the checks off)', () => {
+    const h = verifyingHarness(2);
+    const c = new Conn(h).handshake();
+    c.c2s('hello');
+    const at = c.cseq;
+    c.c2sAt(at, 0, '', 1); // one byte on the wire, none captured: a gap
+    c.c2sAt(at, 1, 'FORGED'); // the analyzer is done on this chunk
+    c.c2sAt(at, 0, 'xREAL!!');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toContain('tcp.retransmission_unverified');
+  });
+
+  it('new bytes whose sequence numbers wrapped onto the handshake are not copies of it', () => {
+    const h = verifyingHarness(1);
+    const c = new Conn(h).handshake();
+    const base = c.sseq;
+    c.s2c('x'.repeat(2000));
+    c.ts += VERIFY_AFTER_DONE_MICROS + 1_000_000;
+    // 4 GiB of server data, in steps the serial arithmetic follows
+    for (let k = 1; k <= 4; k++) c.s2cAt((base + k * 0x40000000 - 1) >>> 0, 0, 'y');
+    c.s2cAt((base + 1000) >>> 0, 0, 'after the wrap');
+    h.table.flush();
+    expect(h.ended[0]?.issues).toEqual([]);
+  });
+
+  it('the deadline queues stay bounded when capture time does not advance', () => {
+    const weirds = new Weirds();
+    const ended: Flow[] = [];
+    const factory: AppFactory = { attachStream: () => ({ analyzer: new Verifying(1) }), attachDatagram: () => null };
+    const table = new FlowTable({ factory, weirds, onFlowEnd: (f) => ended.push(f), maxFlows: 500 });
+    for (let i = 0; i < 20_000; i++) {
+      const port = 1024 + (i % 60_000);
+      const cl = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      table.packet(pkt({ src: cl, dst: '10.9.9.9', sport: port, dport: 443, flags: TCP_SYN, seq: 100 }), 5);
+      table.packet(pkt({ src: cl, dst: '10.9.9.9', sport: port, dport: 443, flags: TCP_ACK, seq: 101, payload: 'hello' }), 5);
+    }
+    expect(table.verifyDeadlines).toBeLessThanOrEqual(2 * (2 * MAX_VERIFYING_FLOWS + 1024) + 2);
+    table.flush();
+    expect(table.verifyDeadlines).toBe(0);
+  });
+});
+
+describe('flow issues', () => {
+  it('past MAX_FLOW_ISSUES other codes, the ones that withhold hybrid/pq claims are still recorded', () => {
+    const h = harness();
+    new Conn(h).handshake().c2s('x');
+    h.table.flush();
+    const f = h.ended[0] as Flow;
+    for (let i = 0; i < MAX_FLOW_ISSUES + 4; i++) addFlowIssue(f, `quic.junk_${i}`);
+    expect(f.issues.length).toBe(MAX_FLOW_ISSUES);
+    addFlowIssue(f, 'tcp.overlap_mismatch');
+    addFlowIssue(f, 'quic.crypto_unverified');
+    addFlowIssue(f, 'tcp.overlap_mismatch');
+    expect(f.issues.slice(MAX_FLOW_ISSUES)).toEqual(['tcp.overlap_mismatch', 'quic.crypto_unverified']);
   });
 });

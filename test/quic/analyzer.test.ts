@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DATAGRAMS_PER_FLOW, QuicAnalyzer, VERIFY_MICROS, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
+import { MAX_DATAGRAMS_PER_FLOW, MAX_DECRYPT_ATTEMPTS_PER_FLOW, QuicAnalyzer, VERIFY_MICROS, looksLikeClientInitial, sniffQuic } from '../../core/quic/analyzer.js';
 import type { QuicInfo } from '../../core/quic/analyzer.js';
 import { V1_PARAMS, V2_PARAMS } from '../../core/quic/constants.js';
 import type { VersionParams } from '../../core/quic/constants.js';
@@ -169,6 +169,20 @@ describe('QuicAnalyzer fixtures', () => {
     for (let i = 0; i < MAX_DATAGRAMS_PER_FLOW + 10; i++) expect(a.onDatagram(f, i % 2 === 0 ? 0 : 1, junk, 3_000 + i)).toBe(Want.More);
     expect(f.issues).not.toContain('quic.datagram_cap');
     expect(a.onDatagram(f, 0, junk, 2_000 + VERIFY_MICROS)).toBe(Want.DoneFlow);
+  });
+
+  it('Initials that do not decrypt, spending the decryption budget inside the window, leave the flow crypto_unverified', () => {
+    const a = new QuicAnalyzer();
+    const f = blankFlow();
+    const c = initial({ keyDcid: DCID, dcid: DCID, scid: CSCID, side: 'client', pn: 0, frames: cryptoFrame(0, CH), pad: 1000 });
+    const s = initial({ keyDcid: DCID, dcid: CSCID, scid: SSCID, side: 'server', pn: 0, frames: cryptoFrame(0, SH) });
+    a.onDatagram(f, 0, c, 1_000);
+    a.onDatagram(f, 1, s, 2_000);
+    const junk = initial({ keyDcid: hex('0102030405060708'), dcid: CSCID, scid: SSCID, side: 'server', pn: 1, frames: cryptoFrame(0, SH) });
+    let w = Want.More;
+    for (let i = 0; i < MAX_DECRYPT_ATTEMPTS_PER_FLOW && w !== Want.DoneFlow; i++) w = a.onDatagram(f, 1, junk, 3_000 + i);
+    expect(w).toBe(Want.DoneFlow);
+    expect(f.issues).toContain('quic.crypto_unverified');
   });
 
   it('a second server Initial whose CRYPTO bytes differ from the first (a forged copy the client dropped, or the real one after it) is a crypto_overlap_mismatch', () => {
