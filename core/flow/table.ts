@@ -341,6 +341,9 @@ export class FlowTable implements StreamSink<FlowState> {
     if (fs !== null) {
       if (fs.closed) {
         if ((synOnly && !this.isSynRetransmission(fs, side, p.seq)) || tsMicros - fs.lastTs > this.linger) {
+          // a new SYN while the closed connection's handshake bytes are still checked: the close
+          // (and this SYN) may be forged, and the real bytes would go to the new flow unchecked
+          if (synOnly && (fs.verify & V_KEEPING) !== 0) addFlowIssue(fs.flow, 'tcp.isn_conflict');
           this.endFlow(fs, 'capture-end'); // keeps its 'fin' / 'rst'
           fs = null;
         } else {
@@ -950,13 +953,27 @@ export class FlowTable implements StreamSink<FlowState> {
     this.used--;
   }
 
+  /**
+   * A flow pushed out of a full table while its handshake bytes are still checked: a later copy
+   * (the real one, after forged ones) would go to a new flow unchecked, so no hybrid or pq claim
+   * (filling the table with spoofed SYNs is cheap).
+   */
+  private evictedWhileVerifying(fs: FlowState): void {
+    if ((fs.verify & V_KEEPING) === 0) return;
+    addFlowIssue(fs.flow, 'tcp.retransmission_unverified');
+    this.weirds.add('tcp.retransmission_unverified');
+  }
+
   /** Frees one slot: a closed connection if any, else the least recently active flow. */
   private evictOne(): void {
     const lists = this.lists;
     const closed = lists.head(LIST_CLOSED);
     if (closed >= 0) {
       const fs = this.slots[closed];
-      if (fs) this.endFlow(fs, 'evicted'); // keeps its 'fin' / 'rst'
+      if (fs) {
+        this.evictedWhileVerifying(fs);
+        this.endFlow(fs, 'evicted'); // keeps its 'fin' / 'rst'
+      }
       else lists.unlink(closed);
       return;
     }
@@ -968,6 +985,7 @@ export class FlowTable implements StreamSink<FlowState> {
     if (!fs) return;
     this.stats.flowsEvicted++;
     this.weirds.add('flow.evicted');
+    this.evictedWhileVerifying(fs);
     this.endFlow(fs, 'evicted');
   }
 

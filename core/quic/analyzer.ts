@@ -93,6 +93,8 @@ interface State {
   finished: boolean;
   /** capture time until which the flow is read after both hellos (-1: hellos not both decoded yet) */
   verifyUntil: number;
+  /** past the window: only headers are looked at, and a later Initial is quic.crypto_unverified */
+  watching: boolean;
 }
 
 function newSide(): SideState {
@@ -119,7 +121,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       const info = newQuicInfo();
       flow.ext['quic'] = info;
       flow.app = 'quic';
-      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyUntil: -1 };
+      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyUntil: -1, watching: false };
       this.states.set(flow, s);
     }
     return s;
@@ -133,6 +135,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
   onDatagram(flow: Flow, dir: Dir, payload: Uint8Array, tsMicros: number): Want {
     const s = this.state(flow);
     if (s.finished) return Want.DoneFlow;
+    if (s.watching) return this.watch(flow, s, payload);
     s.info.datagrams++;
     const walk = walkDatagram(payload);
     for (const p of walk.problems) this.problem(flow, p);
@@ -160,7 +163,12 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       if (s.finished) break;
     }
     if (s.verifyUntil >= 0) {
-      if (tsMicros >= s.verifyUntil) s.finished = true;
+      if (tsMicros >= s.verifyUntil) {
+        // the window is over: the crypto state goes, the flow is watched for later Initials
+        s.watching = true;
+        this.release(s);
+        return Want.More;
+      }
     } else if (s.tls.clientHello !== null && s.tls.serverHello !== null) s.verifyUntil = tsMicros + VERIFY_MICROS;
     if (!s.finished && s.verifyUntil < 0 && s.info.datagrams >= MAX_DATAGRAMS_PER_FLOW) {
       this.problem(flow, 'quic.datagram_cap');
@@ -169,6 +177,23 @@ export class QuicAnalyzer implements DatagramAnalyzer {
     if (s.finished) {
       this.release(s);
       return Want.DoneFlow;
+    }
+    return Want.More;
+  }
+
+  /**
+   * After the window: a later Initial (the real one after a forged copy, when the server took
+   * longer than the window) cannot be compared any more, so it is quic.crypto_unverified (no
+   * hybrid or pq claim), and the flow is done. Anything else goes by with a header walk.
+   */
+  private watch(flow: Flow, s: State, payload: Uint8Array): Want {
+    const walk = walkDatagram(payload);
+    for (const pkt of walk.packets) {
+      if (pkt.kind === 'initial') {
+        this.problem(flow, 'quic.crypto_unverified');
+        s.finished = true;
+        return Want.DoneFlow;
+      }
     }
     return Want.More;
   }

@@ -846,6 +846,26 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     table.flush();
     expect(table.verifyDeadlines).toBe(0);
   });
+  it('a forged close then a forged SYN cannot move the real bytes to a new flow unchecked: the old flow is tcp.isn_conflict', () => {
+    const h = verifyingHarness(1);
+    const c = new Conn(h).handshake();
+    c.s2c('FORGED HELLO').rst(false);
+    h.table.packet(pkt({ src: c.c, dst: c.s, sport: c.cport, dport: c.sport, flags: TCP_SYN, seq: 555_555 }), c.ts);
+    h.table.flush();
+    expect(h.ended[0]?.issues).toContain('tcp.isn_conflict');
+  });
+
+  it('a flow pushed out of a full table while its bytes are still checked is tcp.retransmission_unverified', () => {
+    const weirds = new Weirds();
+    const ended: Flow[] = [];
+    const factory: AppFactory = { attachStream: () => ({ analyzer: new Verifying(1) }), attachDatagram: () => null };
+    const table = new FlowTable({ factory, weirds, onFlowEnd: (f) => ended.push(f), maxFlows: 4 });
+    const h: Harness = { table, factory: undefined as never, weirds, ended };
+    new Conn(h, '10.0.0.1', '10.0.0.2', 5000).handshake().s2c('server hello');
+    for (let i = 0; i < 4; i++) table.packet(pkt({ src: '10.7.0.1', dst: '10.0.0.2', sport: 6000 + i, dport: 443, flags: TCP_SYN, seq: 1 }), 1_100_000);
+    table.flush();
+    expect(ended.find((f) => f.clientPort === 5000)?.issues).toEqual(['tcp.retransmission_unverified']);
+  });
 });
 
 describe('flow issues', () => {
@@ -861,4 +881,5 @@ describe('flow issues', () => {
     addFlowIssue(f, 'tcp.overlap_mismatch');
     expect(f.issues.slice(MAX_FLOW_ISSUES)).toEqual(['tcp.overlap_mismatch', 'quic.crypto_unverified']);
   });
+
 });
