@@ -117,6 +117,7 @@ export class ScanSession {
       onFlowEnd: (flow) => this.endFlow(flow),
       onFlowClose: (flow) => this.closeFlow(flow),
       onFlowDone: (flow) => this.doneFlow(flow),
+      onFlowConflict: (id) => this.conflict(id),
     });
     const table = this.table;
     this.sink = {
@@ -184,6 +185,23 @@ export class ScanSession {
       return;
     }
     this.flows.push(r);
+  }
+
+  /**
+   * A new flow started inside the delivered range of an ended one (core/flow/table.ts
+   * checkRecent): the bytes the ended flow's report was built from may be forged copies whose
+   * real ones came later, so no hybrid or pq claim (its risk follows). The report is found among
+   * the most recent ones; one already streamed (onFlow) is not changed there.
+   */
+  private conflict(id: number): void {
+    const flows = this.flows;
+    for (let i = flows.length - 1, n = 0; i >= 0 && n < 8192; i--, n++) {
+      const r = flows[i] as FlowReport;
+      if (r.id !== id) continue;
+      if (!r.issues.includes('tcp.isn_conflict')) r.issues = [...r.issues, 'tcp.isn_conflict'];
+      if (unclaimReport(r)) assessFlowReport(r, [], this.policy, this.now, undefined, r.sensitivity as Sensitivity | undefined);
+      return;
+    }
   }
 
   /** the report of a finished flow, or null when it is a payload-less flow beyond the listing cap */

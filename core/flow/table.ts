@@ -69,7 +69,35 @@ export interface FlowTableOptions {
    * the records while the connection carries on (analyzer.onEnd still follows at the end)
    */
   onFlowDone?: (flow: Flow) => void;
+  /**
+   * called when a new flow starts in the middle of a stream that an ended flow of the same
+   * 5-tuple had delivered to a key-exchange analyzer (the ended flow's id): the bytes the new flow
+   * carries may be the real ones after a forged copy the old flow read, held back past its end
+   */
+  onFlowConflict?: (endedFlowId: number) => void;
 }
+
+/** what is remembered of an ended flow whose handshake was read, for RecentHandshakes */
+interface EndedHandshake {
+  id: number;
+  /** endpoint of side 0 ("ip|port") */
+  a: string;
+  /** per side: sequence numbers of the delivered bytes, [base, next) */
+  base0: number;
+  next0: number;
+  base1: number;
+  next1: number;
+  endTs: number;
+}
+
+/**
+ * Flows that ended after delivering bytes to a key-exchange analyzer, by 5-tuple (and VLAN /
+ * tunnel), the most recent RECENT_MAX for RECENT_MICROS of capture time: a flow that starts
+ * mid-stream inside one's delivered sequence range is the same connection's bytes arriving
+ * after it ended (flow.tcp.isn_conflict on both).
+ */
+const RECENT_MAX = 4096;
+const RECENT_MICROS = 600_000_000;
 
 export interface FlowTableStats {
   flowsCreated: number;
@@ -274,6 +302,8 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly onFlowEnd: (flow: Flow) => void;
   private readonly onFlowClose: ((flow: Flow) => void) | null;
   private readonly onFlowDone: ((flow: Flow) => void) | null;
+  private readonly onFlowConflict: ((endedFlowId: number) => void) | null;
+  private readonly recent = new Map<string, EndedHandshake>();
 
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
@@ -302,6 +332,7 @@ export class FlowTable implements StreamSink<FlowState> {
     this.onFlowEnd = opts.onFlowEnd;
     this.onFlowClose = opts.onFlowClose ?? null;
     this.onFlowDone = opts.onFlowDone ?? null;
+    this.onFlowConflict = opts.onFlowConflict ?? null;
     const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
     this.index = new FlowKeyIndex(cap);
     this.lists = new SlotLists(3, cap);
@@ -373,6 +404,7 @@ export class FlowTable implements StreamSink<FlowState> {
       fs = this.create(p, tsMicros);
       slot = fs.slot;
       side = 0;
+      if (tcp && (flags & TCP_SYN) === 0 && this.recent.size > 0) this.checkRecent(fs, p, tsMicros);
     }
 
     const flow = fs.flow;
@@ -935,6 +967,7 @@ export class FlowTable implements StreamSink<FlowState> {
   /** Ends a flow: closes it if still open (with `reason`), then onFlowEnd, then frees the slot. */
   private endFlow(fs: FlowState, reason: EndReason): void {
     this.closeFlow(fs, reason);
+    if (fs.verify !== 0) this.remember(fs);
     this.stopVerifying(fs, false);
     if (this.sniffPre.size > 0) this.sniffPre.delete(fs);
     fs.streams = null;
@@ -962,6 +995,59 @@ export class FlowTable implements StreamSink<FlowState> {
     if ((fs.verify & V_KEEPING) === 0) return;
     addFlowIssue(fs.flow, 'tcp.retransmission_unverified');
     this.weirds.add('tcp.retransmission_unverified');
+  }
+
+  /** the key of a flow's 5-tuple (both directions alike), VLAN and tunnel */
+  private static recentKey(ipA: string, portA: number, ipB: string, portB: number, vlan: number, tunnel: number): string {
+    const a = `${ipA}|${portA}`;
+    const b = `${ipB}|${portB}`;
+    return `${a < b ? a : b}>${a < b ? b : a}>${vlan}>${tunnel}`;
+  }
+
+  /** an ended flow whose handshake bytes were read: remembered for RECENT_MICROS (at most RECENT_MAX) */
+  private remember(fs: FlowState): void {
+    const st = fs.streams;
+    if (st === null) return;
+    const f = fs.flow;
+    const key = FlowTable.recentKey(f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.vlan, f.tunnelId);
+    const clientIsA = fs.clientIsA;
+    const a = clientIsA ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
+    const s0 = st[0];
+    const s1 = st[1];
+    this.recent.delete(key);
+    this.recent.set(key, {
+      id: f.id, a,
+      base0: s0.baseSeq, next0: s0.baseSet ? s0.nextSeq : s0.baseSeq,
+      base1: s1.baseSeq, next1: s1.baseSet ? s1.nextSeq : s1.baseSeq,
+      endTs: this.curTs,
+    });
+    if (this.recent.size > RECENT_MAX) {
+      const oldest = this.recent.keys().next();
+      if (oldest.done !== true) this.recent.delete(oldest.value);
+    }
+  }
+
+  /** a flow created mid-stream: is it bytes of a recently ended connection's delivered range? */
+  private checkRecent(fs: FlowState, p: DecodedPacket, ts: number): void {
+    const f = fs.flow;
+    const key = FlowTable.recentKey(f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.vlan, f.tunnelId);
+    const e = this.recent.get(key);
+    if (e === undefined) return;
+    if (ts - e.endTs > RECENT_MICROS) {
+      this.recent.delete(key);
+      return;
+    }
+    // the packet's source: side 0 of the new flow; which side of the old flow is it?
+    const src = fs.clientIsA ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
+    const base = src === e.a ? e.base0 : e.base1;
+    const next = src === e.a ? e.next0 : e.next1;
+    const seq = p.seq >>> 0;
+    if (((seq - base) | 0) >= 0 && ((seq - next) | 0) < 0) {
+      this.recent.delete(key);
+      addFlowIssue(f, 'tcp.isn_conflict');
+      this.weirds.add('tcp.isn_conflict');
+      this.onFlowConflict?.(e.id);
+    }
   }
 
   /** Frees one slot: a closed connection if any, else the least recently active flow. */
@@ -1025,5 +1111,7 @@ export class FlowTable implements StreamSink<FlowState> {
     for (const fs of this.slots) if (fs !== null) live.push(fs);
     live.sort((x, y) => x.flow.id - y.flow.id);
     for (const fs of live) this.endFlow(fs, 'capture-end');
+    // the next input is another capture: its flows are not this one's connections
+    this.recent.clear();
   }
 }
