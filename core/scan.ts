@@ -81,6 +81,9 @@ export const MAX_EMPTY_FLOW_REPORTS = 10_000;
  */
 export const MAX_FLOW_REPORTS = 250_000;
 
+/** reports claiming hybrid or pq remembered for a later conflict (as many as the flow table remembers ended flows) */
+const CLAIMED_MAX = 4096;
+
 export class ScanSession {
   readonly weirds = new Weirds();
   readonly flows: FlowReport[] = [];
@@ -101,6 +104,8 @@ export class ScanSession {
   /** reports of connections closed by FIN/RST, waiting for the end of their linger period (by flow id: small-integer keys hash for free, flow objects would each get an identity hash) */
   private readonly early = new Map<number, FlowReport | null>();
   private readonly policy: Policy;
+  /** reports that claim hybrid or pq, by flow id, for conflict() */
+  private readonly claimed = new Map<number, { report: FlowReport; listed: boolean }>();
   private readonly now: Date;
   constructor(private readonly opts: ScanOptions = {}) {
     const pkt = newDecodedPacket();
@@ -182,25 +187,45 @@ export class ScanSession {
       this.notListedBytes += r.bytes.clientToServer + r.bytes.serverToClient;
       const k = r.kex.negotiated;
       this.notListedByNegotiated[k] = (this.notListedByNegotiated[k] ?? 0) + 1;
+      this.rememberClaim(r, false);
       return;
     }
     this.flows.push(r);
+    this.rememberClaim(r, true);
   }
 
   /**
    * A new flow started inside the delivered range of an ended one (core/flow/table.ts
    * checkRecent): the bytes the ended flow's report was built from may be forged copies whose
-   * real ones came later, so no hybrid or pq claim (its risk follows). The report is found among
-   * the most recent ones; one already streamed (onFlow) is not changed there.
+   * real ones came later, so no hybrid or pq claim (its risk follows; a report past the listing
+   * cap moves in the not-listed counts). Only reports that made such a claim are remembered.
    */
   private conflict(id: number): void {
-    const flows = this.flows;
-    for (let i = flows.length - 1, n = 0; i >= 0 && n < 8192; i--, n++) {
-      const r = flows[i] as FlowReport;
-      if (r.id !== id) continue;
-      if (!r.issues.includes('tcp.isn_conflict')) r.issues = [...r.issues, 'tcp.isn_conflict'];
-      if (unclaimReport(r)) assessFlowReport(r, [], this.policy, this.now, undefined, r.sensitivity as Sensitivity | undefined);
-      return;
+    const c = this.claimed.get(id);
+    if (c === undefined) return;
+    this.claimed.delete(id);
+    const r = c.report;
+    if (!r.issues.includes('tcp.isn_conflict')) r.issues = [...r.issues, 'tcp.isn_conflict'];
+    const before = r.kex.negotiated;
+    if (!unclaimReport(r)) return;
+    if (c.listed) {
+      assessFlowReport(r, [], this.policy, this.now, undefined, r.sensitivity as Sensitivity | undefined);
+    } else if (r.kex.negotiated !== before) {
+      const by = this.notListedByNegotiated;
+      by[before] = (by[before] ?? 1) - 1;
+      by[r.kex.negotiated] = (by[r.kex.negotiated] ?? 0) + 1;
+    }
+  }
+
+  /** a TCP flow's report that claims hybrid or pq, kept for conflict() (the most recent CLAIMED_MAX) */
+  private rememberClaim(r: FlowReport, listed: boolean): void {
+    if (r.transport !== 'tcp') return;
+    const k = r.kex;
+    if (k.offered !== 'hybrid' && k.offered !== 'pq' && k.negotiated !== 'hybrid' && k.negotiated !== 'pq') return;
+    this.claimed.set(r.id, { report: r, listed });
+    if (this.claimed.size > CLAIMED_MAX) {
+      const oldest = this.claimed.keys().next();
+      if (oldest.done !== true) this.claimed.delete(oldest.value);
     }
   }
 

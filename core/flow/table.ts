@@ -98,6 +98,8 @@ interface EndedHandshake {
  */
 const RECENT_MAX = 4096;
 const RECENT_MICROS = 600_000_000;
+/** segments with payload of a new flow checked against an ended flow's range */
+const RECENT_CHECK_SEGMENTS = 32;
 
 export interface FlowTableStats {
   flowsCreated: number;
@@ -239,6 +241,12 @@ class FlowState {
   verify = 0;
   /** capture time when the analyzer was done (-1: not yet) */
   doneTs = -1;
+  /**
+   * an ended flow of the same 5-tuple whose handshake was read (RecentHandshakes): this flow's
+   * segments are checked against its delivered range for a while (RECENT_CHECK_SEGMENTS)
+   */
+  recentEnded: EndedHandshake | null = null;
+  recentChecks = 0;
   sawSyn = false;
   finMask = 0;
   /** closed by FIN/RST: analyzer finished, only counting until onFlowEnd */
@@ -404,7 +412,7 @@ export class FlowTable implements StreamSink<FlowState> {
       fs = this.create(p, tsMicros);
       slot = fs.slot;
       side = 0;
-      if (tcp && (flags & TCP_SYN) === 0 && this.recent.size > 0) this.checkRecent(fs, p, tsMicros);
+      if (tcp && this.recent.size > 0) this.attachRecent(fs, tsMicros);
     }
 
     const flow = fs.flow;
@@ -461,6 +469,7 @@ export class FlowTable implements StreamSink<FlowState> {
     }
     const dir = fs.dirOf(side);
     flow.packets[dir]++;
+    if (fs.recentEnded !== null && p.payloadLen >= 2 && (flags & (TCP_FIN | TCP_RST | TCP_SYN)) === 0) this.checkRecent(fs, side, seq, p.payloadLen);
     if (wireLen > 0) {
       const added = st.countNew(seq, wireLen);
       flow.bytes[dir] += added;
@@ -1027,23 +1036,39 @@ export class FlowTable implements StreamSink<FlowState> {
     }
   }
 
-  /** a flow created mid-stream: is it bytes of a recently ended connection's delivered range? */
-  private checkRecent(fs: FlowState, p: DecodedPacket, ts: number): void {
+  /** a new TCP flow on the 5-tuple of a recently ended one whose handshake was read: check its segments */
+  private attachRecent(fs: FlowState, ts: number): void {
     const f = fs.flow;
     const key = FlowTable.recentKey(f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.vlan, f.tunnelId);
     const e = this.recent.get(key);
     if (e === undefined) return;
-    if (ts - e.endTs > RECENT_MICROS) {
-      this.recent.delete(key);
+    this.recent.delete(key);
+    if (ts - e.endTs > RECENT_MICROS) return;
+    fs.recentEnded = e;
+  }
+
+  /**
+   * A segment with payload of a flow that follows an ended one: inside the ended flow's delivered
+   * range (for the same endpoint), it is that connection's bytes arriving after its flow ended.
+   * Keep-alives, FIN, RST and SYN segments are not looked at (a FIN's data retransmitted after
+   * the linger is an ordinary lossy tail).
+   */
+  private checkRecent(fs: FlowState, side: 0 | 1, seq: number, len: number): void {
+    const e = fs.recentEnded;
+    if (e === null) return;
+    if (++fs.recentChecks > RECENT_CHECK_SEGMENTS) {
+      fs.recentEnded = null;
       return;
     }
-    // the packet's source: side 0 of the new flow; which side of the old flow is it?
-    const src = fs.clientIsA ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
+    const f = fs.flow;
+    const srcIsClient = (side === 0) === fs.clientIsA;
+    const src = srcIsClient ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
     const base = src === e.a ? e.base0 : e.base1;
     const next = src === e.a ? e.next0 : e.next1;
-    const seq = p.seq >>> 0;
-    if (((seq - base) | 0) >= 0 && ((seq - next) | 0) < 0) {
-      this.recent.delete(key);
+    const s0 = seq >>> 0;
+    // [seq, seq + len) overlaps a non-empty [base, next)
+    if (((next - base) | 0) > 0 && ((s0 + len - base) | 0) > 0 && ((s0 - next) | 0) < 0) {
+      fs.recentEnded = null;
       addFlowIssue(f, 'tcp.isn_conflict');
       this.weirds.add('tcp.isn_conflict');
       this.onFlowConflict?.(e.id);

@@ -95,6 +95,8 @@ interface State {
   verifyUntil: number;
   /** past the window: only headers are looked at, and a later Initial is quic.crypto_unverified */
   watching: boolean;
+  /** DCIDs (hex) of the Initials that decrypted: a later Initial with one of them is this connection's */
+  connIds: string[];
 }
 
 function newSide(): SideState {
@@ -121,7 +123,7 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       const info = newQuicInfo();
       flow.ext['quic'] = info;
       flow.app = 'quic';
-      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyUntil: -1, watching: false };
+      s = { info, tls, candidates: [], keys: new Map(), sides: { client: newSide(), server: newSide() }, attempts: 0, finished: false, verifyUntil: -1, watching: false, connIds: [] };
       this.states.set(flow, s);
     }
     return s;
@@ -182,14 +184,17 @@ export class QuicAnalyzer implements DatagramAnalyzer {
   }
 
   /**
-   * After the window: a later Initial (the real one after a forged copy, when the server took
-   * longer than the window) cannot be compared any more, so it is quic.crypto_unverified (no
-   * hybrid or pq claim), and the flow is done. Anything else goes by with a header walk.
+   * After the window: a later Initial of this connection (the real one after a forged copy, when
+   * the server took longer than the window) cannot be compared any more, so it is
+   * quic.crypto_unverified (no hybrid or pq claim), and the flow is done. Anything else goes by
+   * with a header walk.
    */
   private watch(flow: Flow, s: State, payload: Uint8Array): Want {
     const walk = walkDatagram(payload);
     for (const pkt of walk.packets) {
-      if (pkt.kind === 'initial') {
+      // an Initial of this connection (a DCID its Initials used): a new connection from the same
+      // address and port has other connection IDs, and is not this one's copy
+      if (pkt.kind === 'initial' && s.connIds.includes(hexOf(pkt.dcid))) {
         this.problem(flow, 'quic.crypto_unverified');
         s.finished = true;
         return Want.DoneFlow;
@@ -290,6 +295,8 @@ export class QuicAnalyzer implements DatagramAnalyzer {
       return;
     }
     if ((hit.side === 'client') !== (dir === 0)) this.problem(flow, 'quic.initial_direction_mismatch');
+    const dcidHex = hexOf(pkt.dcid);
+    if (!s.connIds.includes(dcidHex) && s.connIds.length < 2 * MAX_CANDIDATE_DCIDS) s.connIds.push(dcidHex);
     if (hit.side === 'client') s.info.initialDcid = hexOf(usedDcid);
     const side = s.sides[hit.side];
     side.largestPn = Math.max(side.largestPn, hit.pn);

@@ -83,6 +83,24 @@ describe('real bytes held back past the end of their flow', () => {
       expect(first?.issues).toContain('tcp.isn_conflict');
       expect(first?.kex).toMatchObject({ offered: 'unknown', negotiated: 'unknown', reason: 'ambiguous-stream' });
       expect(second?.issues).toEqual(expect.arrayContaining(['tcp.isn_conflict', 'tcp.midstream']));
+      // a client packet in between (a pure ACK, a new SYN) or thousands of other flows do not hide it
+      for (const extra of [
+        [[39_000_000, frame(true, ACK, cs + 1 + ch.length, ss + 1, new Uint8Array(0))]],
+        [[39_000_000, frame(true, SYN, 777_777, 0, new Uint8Array(0))]],
+      ] as [number, Buffer][][]) {
+        writeFileSync(file, pcap([...recs.slice(0, 6), ...extra, recs[6] as [number, Buffer]]));
+        const r2 = await scanInputs([file], { now: new Date('2026-11-24T00:00:00Z') });
+        expect(r2.flows[0]?.kex.negotiated, String(extra[0]?.[0])).toBe('unknown');
+      }
+      const many: [number, Buffer][] = [];
+      for (let i = 0; i < 9000; i++) {
+        const b = frame(true, PSH | ACK, 1, 0, Uint8Array.of(1, 2, 3));
+        b.writeUInt16BE(10_000 + i, 34); // another client port per flow: 9000 more reports
+        many.push([10_000_000 + i, b]);
+      }
+      writeFileSync(file, pcap([...recs.slice(0, 6), ...many, recs[6] as [number, Buffer]]));
+      const r3 = await scanInputs([file], { now: new Date('2026-11-24T00:00:00Z') });
+      expect(r3.flows.find((f) => f.client.port === 50000 && f.id === 0)?.kex.negotiated).toBe('unknown');
       // without the held-back copy, the first flow is what it read: hybrid
       writeFileSync(file, pcap(recs.slice(0, 6)));
       const clean = await scanInputs([file], { now: new Date('2026-11-24T00:00:00Z') });

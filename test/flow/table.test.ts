@@ -866,6 +866,33 @@ describe('retransmissions of delivered bytes (key-exchange analyzers keep them)'
     table.flush();
     expect(ended.find((f) => f.clientPort === 5000)?.issues).toEqual(['tcp.retransmission_unverified']);
   });
+
+  it('after a flow ended, a keep-alive or the retransmitted FIN tail of its connection is no conflict', () => {
+    const conflicts: number[] = [];
+    const weirds = new Weirds();
+    const ended: Flow[] = [];
+    const factory: AppFactory = { attachStream: () => ({ analyzer: new Verifying(1) }), attachDatagram: () => null };
+    const table = new FlowTable({ factory, weirds, onFlowEnd: (f) => ended.push(f), onFlowConflict: (id) => conflicts.push(id) });
+    const h: Harness = { table, factory: undefined as never, weirds, ended };
+    const c = new Conn(h).handshake();
+    c.c2s('client hello');
+    const tail = c.sseq;
+    c.s2c('server hello, last bytes', TCP_ACK | TCP_FIN);
+    c.ts += 400_000_000; // past the idle timeout: the flow ends when the next packet comes
+    c.c2sAt((c.cseq - 1) >>> 0, 0, new Uint8Array([0])); // keep-alive
+    c.s2cAt(tail, 0, 'server hello, last bytes', TCP_ACK | TCP_FIN); // the FIN tail again
+    table.flush();
+    expect(conflicts).toEqual([]);
+    expect(ended.flatMap((f) => f.issues)).not.toContain('tcp.isn_conflict');
+    // the same connection's handshake bytes again, in a new flow: a conflict with the ended one
+    const c2 = new Conn(h, '10.0.0.1', '10.0.0.2', 41000).handshake();
+    const at = c2.sseq;
+    c2.s2c('server hello');
+    c2.ts += 400_000_000;
+    c2.s2cAt(at, 0, 'SERVER HELLO');
+    table.flush();
+    expect(conflicts.length).toBe(1);
+  });
 });
 
 describe('flow issues', () => {

@@ -172,7 +172,11 @@ describe('QuicAnalyzer fixtures', () => {
     expect(a.onDatagram(f, 0, junk, 2_000 + VERIFY_MICROS)).toBe(Want.More);
     expect(a.onDatagram(f, 1, junk, 3_000 + VERIFY_MICROS)).toBe(Want.More);
     expect(f.issues).toEqual([]);
-    // a later Initial (the real one after a forged copy, from a slow server) cannot be compared any more
+    // a new connection from the same address and port (other connection IDs) is not this one's copy
+    const other = initial({ keyDcid: hex('0a0b0c0d0e0f1011'), dcid: hex('0a0b0c0d0e0f1011'), scid: hex('1213141516171819'), side: 'client', pn: 0, frames: cryptoFrame(0, CH), pad: 1000 });
+    expect(a.onDatagram(f, 0, other, 3_500 + VERIFY_MICROS)).toBe(Want.More);
+    expect(f.issues).toEqual([]);
+    // a later Initial of this connection (the real one after a forged copy, from a slow server) cannot be compared any more
     expect(a.onDatagram(f, 1, s, 4_000 + VERIFY_MICROS)).toBe(Want.DoneFlow);
     expect(f.issues).toEqual(['quic.crypto_unverified']);
   });
