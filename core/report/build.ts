@@ -201,7 +201,14 @@ export function unclaimReport(r: FlowReport): boolean {
   if (r.tls !== null) return unclaimKex(r.kex);
   const ssh = r['ssh'] as SshInfo | undefined;
   if (ssh === undefined) return false;
-  const k = r.kex;
+  const negotiatedBefore = r.kex.negotiated;
+  const changed = unclaimSshKex(r.kex, why);
+  if (r.kex.negotiated !== negotiatedBefore) r['ssh'] = { ...ssh, negotiatedKex: null };
+  return changed;
+}
+
+/** the SSH form of unclaimKex: the reason says why in words. True when something changed. */
+function unclaimSshKex(k: KexReport, why: string): boolean {
   let changed = false;
   if (k.offered === 'hybrid' || k.offered === 'pq') {
     k.offered = 'unknown';
@@ -210,7 +217,6 @@ export function unclaimReport(r: FlowReport): boolean {
   if (k.negotiated === 'hybrid' || k.negotiated === 'pq') {
     k.negotiated = 'unknown';
     k.reason = sshAmbiguityReason(why, k.group);
-    r['ssh'] = { ...ssh, negotiatedKex: null };
     changed = true;
   }
   return changed;
@@ -249,13 +255,7 @@ function kexFor(flow: Flow): KexReport {
     const k: KexReport = { offered: c.offered, negotiated: c.negotiated, group: c.group, reason: c.reason, mechanism: 'ssh-kexinit' };
     // as for TLS: no hybrid or pq claim from KEXINITs read off a stream with conflicting copies
     const amb = ambiguityOf(flow)?.ambiguousStream;
-    if (amb !== undefined && amb !== null) {
-      if (k.offered === 'hybrid' || k.offered === 'pq') k.offered = 'unknown';
-      if (k.negotiated === 'hybrid' || k.negotiated === 'pq') {
-        k.negotiated = 'unknown';
-        k.reason = sshAmbiguityReason(amb, k.group);
-      }
-    }
+    if (amb !== undefined && amb !== null) unclaimSshKex(k, amb);
     return k;
   }
   if (PLAINTEXT_APPS.has(flow.app)) {
