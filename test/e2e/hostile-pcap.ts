@@ -54,13 +54,24 @@ function ipChecksum(h: Buffer): number {
 const CLIENT = [10, 9, 8, 7];
 const SERVER = [192, 0, 2, 44];
 
-function frame(fromClient: boolean, flags: number, seq: number, ack: number, payload: Buffer): Buffer {
+/** the endpoints of a built TCP connection */
+export interface TcpEnds {
+  client: number[];
+  server: number[];
+  clientPort: number;
+  serverPort: number;
+}
+
+const ENDS: TcpEnds = { client: CLIENT, server: SERVER, clientPort: 51000, serverPort: 443 };
+
+/** Ethernet II + IPv4 (header checksum computed) + TCP (no options) carrying `payload` */
+export function frame(fromClient: boolean, flags: number, seq: number, ack: number, payload: Uint8Array, ends: TcpEnds = ENDS): Buffer {
   const macA = Buffer.from([2, 0, 0, 0, 0, 1]);
   const macB = Buffer.from([2, 0, 0, 0, 0, 2]);
   const eth = Buffer.concat(fromClient ? [macB, macA] : [macA, macB]);
   const tcp = Buffer.alloc(20);
-  tcp.writeUInt16BE(fromClient ? 51000 : 443, 0);
-  tcp.writeUInt16BE(fromClient ? 443 : 51000, 2);
+  tcp.writeUInt16BE(fromClient ? ends.clientPort : ends.serverPort, 0);
+  tcp.writeUInt16BE(fromClient ? ends.serverPort : ends.clientPort, 2);
   tcp.writeUInt32BE(seq >>> 0, 4);
   tcp.writeUInt32BE(ack >>> 0, 8);
   tcp[12] = 5 << 4;
@@ -71,10 +82,10 @@ function frame(fromClient: boolean, flags: number, seq: number, ack: number, pay
   ip.writeUInt16BE(20 + 20 + payload.length, 2);
   ip[8] = 64;
   ip[9] = 6;
-  Buffer.from(fromClient ? CLIENT : SERVER).copy(ip, 12);
-  Buffer.from(fromClient ? SERVER : CLIENT).copy(ip, 16);
+  Buffer.from(fromClient ? ends.client : ends.server).copy(ip, 12);
+  Buffer.from(fromClient ? ends.server : ends.client).copy(ip, 16);
   ip.writeUInt16BE(ipChecksum(ip), 10);
-  return Buffer.concat([eth, u16(0x0800), ip, tcp, payload]);
+  return Buffer.concat([eth, u16(0x0800), ip, tcp, Buffer.from(payload)]);
 }
 
 /** a pcap whose one flow carries a ClientHello with `sni` */
@@ -87,19 +98,23 @@ export function hostilePcap(sni: string): Buffer {
     frame(true, ACK, 1001, 5001, Buffer.alloc(0)),
     frame(true, PSH | ACK, 1001, 5001, ch),
   ];
+  return pcapOf(frames.map((f, i): [number, Buffer] => [i * 1_001_000, f]));
+}
+
+/** a classic pcap (little-endian, microseconds, linktype 1) of `records`: [µs after 2026-01-01, frame] */
+export function pcapOf(records: [number, Buffer][]): Buffer {
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
   header.writeUInt16LE(2, 4);
   header.writeUInt16LE(4, 6);
   header.writeUInt32LE(262144, 16);
   header.writeUInt32LE(1, 20);
-  const records = frames.map((f, i) => {
+  return Buffer.concat([header, ...records.map(([us, f]) => {
     const rh = Buffer.alloc(16);
-    rh.writeUInt32LE(1_767_225_600 + i, 0);
-    rh.writeUInt32LE(1000 * i, 4);
+    rh.writeUInt32LE(1_767_225_600 + Math.floor(us / 1e6), 0);
+    rh.writeUInt32LE(us % 1e6, 4);
     rh.writeUInt32LE(f.length, 8);
     rh.writeUInt32LE(f.length, 12);
     return Buffer.concat([rh, f]);
-  });
-  return Buffer.concat([header, ...records]);
+  })]);
 }

@@ -11,50 +11,13 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import { tcpConnections } from '../tls/pcap-walk.js';
+import { frame as tcpFrame, pcapOf } from '../e2e/hostile-pcap.js';
 
 const PUBLIC = path.resolve(__dirname, '../../../shared/captures/public');
-const C = [10, 1, 1, 1];
-const S = [10, 2, 2, 2];
+const ENDS = { client: [10, 1, 1, 1], server: [10, 2, 2, 2], clientPort: 50000, serverPort: 443 };
 const SYN = 0x02, ACK = 0x10, PSH = 0x08, RST = 0x04;
-
-/** Ethernet II + IPv4 + TCP (no options) carrying `payload` */
-function frame(fromClient: boolean, flags: number, seq: number, ack: number, payload: Uint8Array): Buffer {
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45;
-  ip.writeUInt16BE(20 + 20 + payload.length, 2);
-  ip[8] = 64;
-  ip[9] = 6;
-  Buffer.from(fromClient ? C : S).copy(ip, 12);
-  Buffer.from(fromClient ? S : C).copy(ip, 16);
-  const tcp = Buffer.alloc(20);
-  tcp.writeUInt16BE(fromClient ? 50000 : 443, 0);
-  tcp.writeUInt16BE(fromClient ? 443 : 50000, 2);
-  tcp.writeUInt32BE(seq >>> 0, 4);
-  tcp.writeUInt32BE(ack >>> 0, 8);
-  tcp[12] = 5 << 4;
-  tcp[13] = flags;
-  tcp.writeUInt16BE(65535, 14);
-  const eth = Buffer.alloc(14);
-  eth.writeUInt16BE(0x0800, 12);
-  return Buffer.concat([eth, ip, tcp, Buffer.from(payload)]);
-}
-
-function pcap(records: [number, Buffer][]): Buffer {
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(1, 20);
-  return Buffer.concat([header, ...records.map(([us, f]) => {
-    const rh = Buffer.alloc(16);
-    rh.writeUInt32LE(1_767_225_600 + Math.floor(us / 1e6), 0);
-    rh.writeUInt32LE(us % 1e6, 4);
-    rh.writeUInt32LE(f.length, 8);
-    rh.writeUInt32LE(f.length, 12);
-    return Buffer.concat([rh, f]);
-  })]);
-}
+const frame = (fromClient: boolean, flags: number, seq: number, ack: number, payload: Uint8Array): Buffer => tcpFrame(fromClient, flags, seq, ack, payload, ENDS);
+const pcap = pcapOf;
 
 describe('real bytes held back past the end of their flow', () => {
   it('the ended flow that read a forged ServerHello loses its hybrid claim; the new flow says why', async () => {
