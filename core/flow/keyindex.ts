@@ -54,6 +54,8 @@ const K_A = 3;
 const K_B = 7;
 const K_ZLO = 11;
 const K_ZHI = 12;
+/** words of one key record that hold the key (the rest of the stride is padding) */
+export const KEY_WORDS = 13;
 
 export class FlowKeyIndex {
   private cap = 0;
@@ -188,6 +190,40 @@ export class FlowKeyIndex {
     k[b + K_ZHI] = this.pzhi;
     this.place(slot);
     this.side = 0;
+  }
+
+  /** the direction-symmetric hash of the key in `slot` */
+  keyHash(slot: number): number {
+    return this.keys[slot * STRIDE + K_HASH] ?? 0;
+  }
+
+  /** copies the key in `slot` (KEY_WORDS words) to `dst` at `off` */
+  copyKey(slot: number, dst: Int32Array, off: number): void {
+    const b = slot * STRIDE;
+    dst.set(this.keys.subarray(b, b + KEY_WORDS), off);
+  }
+
+  /**
+   * Compares the key in `slot` with a copy made by copyKey: -1 another key, 0 the same key,
+   * 1 the same key with endpoints A and B swapped.
+   */
+  sameKey(slot: number, src: Int32Array, off: number): -1 | 0 | 1 {
+    const k = this.keys;
+    const b = slot * STRIDE;
+    if (
+      k[b + K_HASH] !== src[off + K_HASH] || k[b + K_META] !== src[off + K_META] ||
+      k[b + K_ZLO] !== src[off + K_ZLO] || k[b + K_ZHI] !== src[off + K_ZHI]
+    ) {
+      return -1;
+    }
+    const pa = k[b + K_PORTS] ?? 0;
+    const qa = src[off + K_PORTS] ?? 0;
+    let same = pa === qa;
+    for (let i = 0; same && i < 4; i++) same = k[b + K_A + i] === src[off + K_A + i] && k[b + K_B + i] === src[off + K_B + i];
+    if (same) return 0;
+    let swapped = pa === (((qa & 0xffff) << 16) | (qa >>> 16));
+    for (let i = 0; swapped && i < 4; i++) swapped = k[b + K_A + i] === src[off + K_B + i] && k[b + K_B + i] === src[off + K_A + i];
+    return swapped ? 1 : -1;
   }
 
   private hashOf(slot: number): number {

@@ -34,6 +34,7 @@ import type {
 import { Want, addFlowIssue } from './types.js';
 import { FlowKeyIndex } from './keyindex.js';
 import { SlotLists } from './lru.js';
+import { RecentHandshakes, type RecentMatch } from './recent.js';
 import { TcpStream } from './tcpreasm.js';
 import type { StreamSink } from './tcpreasm.js';
 
@@ -77,27 +78,12 @@ export interface FlowTableOptions {
   onFlowConflict?: (endedFlowId: number) => void;
 }
 
-/** what is remembered of an ended flow whose handshake was read, for RecentHandshakes */
-interface EndedHandshake {
-  id: number;
-  /** endpoint of side 0 ("ip|port") */
-  a: string;
-  /** per side: sequence numbers of the delivered bytes, [base, next) */
-  base0: number;
-  next0: number;
-  base1: number;
-  next1: number;
-  endTs: number;
-}
-
 /**
- * Flows that ended after delivering bytes to a key-exchange analyzer, by 5-tuple (and VLAN /
- * tunnel), the most recent RECENT_MAX for RECENT_MICROS of capture time: a flow that starts
- * mid-stream inside one's delivered sequence range is the same connection's bytes arriving
- * after it ended (flow.tcp.isn_conflict on both).
+ * Flows that ended after delivering bytes to a key-exchange analyzer are remembered
+ * (core/flow/recent.ts, by flow key, the most recent RECENT_MAX for RECENT_MICROS of capture
+ * time): a flow that starts mid-stream inside one's delivered sequence range is the same
+ * connection's bytes arriving after it ended (flow.tcp.isn_conflict on both).
  */
-const RECENT_MAX = 4096;
-const RECENT_MICROS = 600_000_000;
 /** segments with payload of a new flow checked against an ended flow's range */
 const RECENT_CHECK_SEGMENTS = 32;
 
@@ -245,7 +231,7 @@ class FlowState {
    * an ended flow of the same 5-tuple whose handshake was read (RecentHandshakes): this flow's
    * segments are checked against its delivered range for a while (RECENT_CHECK_SEGMENTS)
    */
-  recentEnded: EndedHandshake | null = null;
+  recentEnded: RecentMatch | null = null;
   recentChecks = 0;
   sawSyn = false;
   finMask = 0;
@@ -311,7 +297,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private readonly onFlowClose: ((flow: Flow) => void) | null;
   private readonly onFlowDone: ((flow: Flow) => void) | null;
   private readonly onFlowConflict: ((endedFlowId: number) => void) | null;
-  private readonly recent = new Map<string, EndedHandshake>();
+  private readonly recent = new RecentHandshakes();
 
   private readonly index: FlowKeyIndex;
   private readonly lists: SlotLists;
@@ -1006,45 +992,22 @@ export class FlowTable implements StreamSink<FlowState> {
     this.weirds.add('tcp.retransmission_unverified');
   }
 
-  /** the key of a flow's 5-tuple (both directions alike), VLAN and tunnel */
-  private static recentKey(ipA: string, portA: number, ipB: string, portB: number, vlan: number, tunnel: number): string {
-    const a = `${ipA}|${portA}`;
-    const b = `${ipB}|${portB}`;
-    return `${a < b ? a : b}>${a < b ? b : a}>${vlan}>${tunnel}`;
-  }
-
   /** an ended flow whose handshake bytes were read: remembered for RECENT_MICROS (at most RECENT_MAX) */
   private remember(fs: FlowState): void {
     const st = fs.streams;
     if (st === null) return;
-    const f = fs.flow;
-    const key = FlowTable.recentKey(f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.vlan, f.tunnelId);
-    const clientIsA = fs.clientIsA;
-    const a = clientIsA ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
     const s0 = st[0];
     const s1 = st[1];
-    this.recent.delete(key);
-    this.recent.set(key, {
-      id: f.id, a,
-      base0: s0.baseSeq, next0: s0.baseSet ? s0.nextSeq : s0.baseSeq,
-      base1: s1.baseSeq, next1: s1.baseSet ? s1.nextSeq : s1.baseSeq,
-      endTs: this.curTs,
-    });
-    if (this.recent.size > RECENT_MAX) {
-      const oldest = this.recent.keys().next();
-      if (oldest.done !== true) this.recent.delete(oldest.value);
-    }
+    this.recent.remember(
+      this.index, fs.slot, fs.flow.id, this.curTs,
+      s0.baseSeq, s0.baseSet ? s0.nextSeq : s0.baseSeq,
+      s1.baseSeq, s1.baseSet ? s1.nextSeq : s1.baseSeq,
+    );
   }
 
-  /** a new TCP flow on the 5-tuple of a recently ended one whose handshake was read: check its segments */
+  /** a new TCP flow on the key of a recently ended one whose handshake was read: check its segments */
   private attachRecent(fs: FlowState, ts: number): void {
-    const f = fs.flow;
-    const key = FlowTable.recentKey(f.clientIp, f.clientPort, f.serverIp, f.serverPort, f.vlan, f.tunnelId);
-    const e = this.recent.get(key);
-    if (e === undefined) return;
-    this.recent.delete(key);
-    if (ts - e.endTs > RECENT_MICROS) return;
-    fs.recentEnded = e;
+    fs.recentEnded = this.recent.take(this.index, fs.slot, ts);
   }
 
   /**
@@ -1060,16 +1023,13 @@ export class FlowTable implements StreamSink<FlowState> {
       fs.recentEnded = null;
       return;
     }
-    const f = fs.flow;
-    const srcIsClient = (side === 0) === fs.clientIsA;
-    const src = srcIsClient ? `${f.clientIp}|${f.clientPort}` : `${f.serverIp}|${f.serverPort}`;
-    const base = src === e.a ? e.base0 : e.base1;
-    const next = src === e.a ? e.next0 : e.next1;
+    const base = side === 0 ? e.base0 : e.base1;
+    const next = side === 0 ? e.next0 : e.next1;
     const s0 = seq >>> 0;
     // [seq, seq + len) overlaps a non-empty [base, next)
     if (((next - base) | 0) > 0 && ((s0 + len - base) | 0) > 0 && ((s0 - next) | 0) < 0) {
       fs.recentEnded = null;
-      addFlowIssue(f, 'tcp.isn_conflict');
+      addFlowIssue(fs.flow, 'tcp.isn_conflict');
       this.weirds.add('tcp.isn_conflict');
       this.onFlowConflict?.(e.id);
     }
