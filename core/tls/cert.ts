@@ -34,9 +34,43 @@ function tlv(b: Uint8Array, pos: number, limit: number): Tlv | null {
   return { tag, start: p, end: p + len };
 }
 
+/**
+ * The texts of the last OID_CACHE OIDs decoded, by their bytes: a capture's certificates repeat
+ * a handful of algorithm and curve OIDs, so most lookups compare a few bytes instead of
+ * building the text again.
+ */
+const OID_CACHE = 8;
+const oidBytes: Uint8Array[] = [];
+const oidTexts: string[] = [];
+let oidNext = 0;
+
+function cachedOid(b: Uint8Array, start: number, end: number): string | null {
+  const n = end - start;
+  for (let k = 0; k < oidBytes.length; k++) {
+    const c = oidBytes[k];
+    if (c === undefined || c.length !== n) continue;
+    let i = 0;
+    while (i < n && c[i] === b[start + i]) i++;
+    if (i === n) return oidTexts[k] ?? null;
+  }
+  return null;
+}
+
 /** dotted OID text of an OBJECT IDENTIFIER value (X.690 §8.19) */
 function oidText(b: Uint8Array, start: number, end: number): string | null {
   if (end <= start || end - start > MAX_OID_BYTES) return null;
+  const hit = cachedOid(b, start, end);
+  if (hit !== null) return hit;
+  const text = decodeOid(b, start, end);
+  if (text !== null) {
+    oidBytes[oidNext] = b.slice(start, end);
+    oidTexts[oidNext] = text;
+    oidNext = (oidNext + 1) % OID_CACHE;
+  }
+  return text;
+}
+
+function decodeOid(b: Uint8Array, start: number, end: number): string | null {
   const parts: number[] = [];
   let v = 0;
   for (let i = start; i < end; i++) {

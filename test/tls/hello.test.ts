@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { decodeClientHello, decodeServerHello, decodeSslv2ClientHello, parseHandshakeMessages } from '../../core/tls/hello.js';
 import { decodeServerKeyExchange } from '../../core/tls/ske.js';
-import { decodeCertificate } from '../../core/tls/cert.js';
+import { decodeCertificate, decodeCertificateDer } from '../../core/tls/cert.js';
 import { tcpConnections } from './pcap-walk.js';
 import {
   HRR_RANDOM, alpn, clientHelloBody, ext, fill, groups, handshake, hrrKeyShare, keyShares, selectedVersion,
@@ -182,6 +182,37 @@ describe('ServerKeyExchange and Certificate', () => {
   it('malformed SKE is an error', () => {
     const r = decodeServerKeyExchange(bytes([3, 0]), 0xc02f);
     expect(r.ok).toBe(false);
+  });
+  it('certificate OIDs: texts stay right when many different OIDs alternate (recent-OID cache)', () => {
+    const der = (...b: number[]): number[] => (b.length < 128 ? [b.length, ...b] : [0x81, b.length, ...b]);
+    const oidBytes = (arcs: number[]): number[] => {
+      const out = [arcs[0]! * 40 + arcs[1]!];
+      for (const a of arcs.slice(2)) {
+        const groups: number[] = [];
+        let v = a;
+        do {
+          groups.unshift(v & 0x7f);
+          v = Math.floor(v / 128);
+        } while (v > 0);
+        out.push(...groups.map((g, i) => (i < groups.length - 1 ? g | 0x80 : g)));
+      }
+      return out;
+    };
+    const cert = (sig: number[], pk: number[]): Uint8Array => {
+      const sigAlg = [0x30, ...der(0x06, ...der(...oidBytes(sig)))];
+      const spki = [0x30, ...der(0x30, ...der(0x06, ...der(...oidBytes(pk))), 0x03, ...der(0x00, 0x01))];
+      const tbs = [0x02, 0x01, 0x01, ...sigAlg, 0x30, 0x00, 0x30, 0x00, 0x30, 0x00, ...spki];
+      return bytes([0x30, ...der(0x30, ...der(...tbs))]);
+    };
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < 20; k++) {
+        const sig = [1, 2, 840, 113549, 1, 1, k];
+        const pk = [1, 3, 101, 100 + k, 200 * k];
+        const r = decodeCertificateDer(cert(sig, pk));
+        expect(r.ok && r.value.signatureAlgorithmOid).toBe(sig.join('.'));
+        expect(r.ok && r.value.publicKeyAlgorithmOid).toBe(pk.join('.'));
+      }
+    }
   });
   it('certificate: truncated leaf is an error, not a throw', () => {
     const r = decodeCertificate(bytes([...u24(100), ...u24(90), 0x30, 0x82]));
