@@ -11,6 +11,7 @@
  */
 import type { ReaderOptions } from './types.js';
 import { CarryingReader } from './carry.js';
+import { isoRepresentable } from '../util/time.js';
 
 /** §4.1 block type of the SHB (palindromic: same in both byte orders) */
 export const BT_SHB = 0x0a0d0d0a;
@@ -279,6 +280,8 @@ export class PcapngReader extends CarryingReader {
       origLen = capLen;
     }
     const ts = toMicros(iface, dv.getUint32(pos + tsOff, le), dv.getUint32(pos + tsOff + 4, le));
+    // a time with no RFC 3339 form: reports show the epoch for it (core/util/time.ts)
+    if (!isoRepresentable(ts)) this.weirds.add('pcapng.timestamp_out_of_range');
     this.lastTs = ts;
     this.packets++;
     this.sink.packet(iface.linkType, ts, buf, pos + hdr, capLen, origLen);

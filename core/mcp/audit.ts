@@ -14,6 +14,7 @@ import { anyGlob, clientMatches, matchRegistered, serverMatches } from './match.
 import type { McpPolicy, RegisteredMcpServer, ToolPolicyRule } from './policy.js';
 import { endpointLabel } from './link.js';
 import { httpHosts, mcpMessages } from './records.js';
+import { isoRepresentable } from '../util/time.js';
 
 const MAX_FLOW_IDS = 50;
 const MAX_OCCURRENCES = 20;
@@ -28,13 +29,12 @@ export function clean(s: string | null | undefined, max = 80): string {
 
 
 /**
- * ISO time (milliseconds) of a capture timestamp; the Unix epoch when it is outside what a Date
- * can hold (a pcapng timestamp or interface offset can be far beyond ±275 000 years), as
- * microsToIso does for flows: a hostile timestamp must not end the scan.
+ * ISO time (milliseconds) of a capture timestamp; the Unix epoch when it has no RFC 3339 form
+ * (years 0000–9999: a pcapng timestamp or interface offset can be far beyond), as microsToIso
+ * does for flows: a hostile timestamp must not end the scan or write "+010000-…".
  */
 function millisIso(tsMicros: number): string {
-  const d = new Date(Math.floor(tsMicros / 1000));
-  return Number.isNaN(d.getTime()) ? EPOCH_ISO_MS : d.toISOString();
+  return isoRepresentable(tsMicros) ? new Date(Math.floor(tsMicros / 1000)).toISOString() : EPOCH_ISO_MS;
 }
 
 const EPOCH_ISO_MS = '1970-01-01T00:00:00.000Z';

@@ -7,6 +7,7 @@
  * writeScanDetails, which writes them inside writeScan's transaction.
  */
 import { timestampValue } from './duckdb.js';
+import { isoRepresentable } from '../util/time.js';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Finding, FlowReport, InputReport, McpPayloadReport, ScanReport } from '../report/model.js';
 import { SCAN_DETAIL_TABLES } from './schema.js';
@@ -185,10 +186,10 @@ export function appendMcpMessages(a: DuckDBAppender, scanId: string, f: FlowRepo
     big(a, f.id, w, 'id');
     a.appendInteger(seq);
     const us = nOrNull('tsMicros');
-    // a capture time past ±2^53 µs (a hostile pcapng timestamp or interface offset; found by
-    // fuzzing) is no time to store: NULL, as flows show such times as the epoch, instead of
-    // refusing the whole scan
-    if (us === null || !Number.isSafeInteger(us)) a.appendNull();
+    // a capture time with no RFC 3339 form (a hostile pcapng timestamp or interface offset, past
+    // year 9999 or before year 0; found by fuzzing) is no time to store: NULL, as flows show
+    // such times as the epoch, instead of refusing the whole scan
+    if (us === null || !Number.isSafeInteger(us) || !isoRepresentable(us)) a.appendNull();
     else a.appendTimestamp(timestampValue(BigInt(us)));
     const dir = s('dir');
     if (dir !== 'c2s' && dir !== 's2c') throw bad(w, field('dir'), dir);

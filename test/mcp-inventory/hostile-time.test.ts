@@ -1,7 +1,10 @@
 /**
- * Capture timestamps no Date can hold (a pcapng interface offset of 2^62 s, found by fuzzing):
- * the scan with an MCP tool policy completes, and flows and tool-call occurrences show the Unix
- * epoch in their usual forms instead of ending the scan with "Invalid time value".
+ * Capture timestamps with no RFC 3339 form (found by fuzzing): beyond what a Date can hold (a
+ * pcapng interface offset of ±2^62 s) the scan ended with "Invalid time value"; in years
+ * 10000 and later (or before year 0) flows showed "+011476-08-15T05:13.992128Z" and `--db`
+ * refused the scan. Now the scan with an MCP tool policy completes, flows and tool-call
+ * occurrences show the Unix epoch in their usual forms, the reader counts
+ * pcapng.timestamp_out_of_range, and the store keeps the scan with NULL message times.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,13 +32,15 @@ function withOffset(offsetSeconds: bigint): string {
   return path;
 }
 
-describe('timestamps outside the range of a Date', () => {
+describe('timestamps outside years 0000–9999', () => {
   const policy = parseMcpPolicy('toolPolicy:\n  - server: "*"\n    deny: [lookup_customer]\n', 'inline');
 
-  for (const offset of [1n << 62n, -(1n << 62n)]) {
+  // ±2^62 s: past a Date; 3e11 s: year 11476; -1e11 s: year -1199; 253 402 300 800 s: year 10000
+  for (const offset of [1n << 62n, -(1n << 62n), 300_000_000_000n, -100_000_000_000n, 253_402_300_800n]) {
     it(`interface offset ${offset} s: flows and tool-call occurrences show the epoch`, async () => {
       const report = await scanInputs([withOffset(offset)], { mcpPolicy: policy, now: new Date('2026-11-25T00:00:00Z') });
       expect(report.flows.length).toBeGreaterThan(0);
+      expect(report.summary.weirds['pcapng.timestamp_out_of_range']).toBeGreaterThan(10);
       for (const f of report.flows) {
         expect(f.firstSeen).toBe('1970-01-01T00:00:00.000000Z');
         expect(f.lastSeen).toBe('1970-01-01T00:00:00.000000Z');
@@ -61,4 +66,15 @@ describe('timestamps outside the range of a Date', () => {
       }
     });
   }
+
+  it('the last second of year 9999 and the first of year 0000 still have their own form', async () => {
+    const { microsToIso, isoRepresentable } = await import('../../core/util/time.js');
+    // (doubles this large are 32 µs apart: whole seconds are exact)
+    expect(microsToIso(253_402_300_799_000_000)).toBe('9999-12-31T23:59:59.000000Z');
+    expect(isoRepresentable(253_402_300_800_000_000)).toBe(false);
+    expect(microsToIso(253_402_300_800_000_000)).toBe('1970-01-01T00:00:00.000000Z');
+    expect(microsToIso(-62_167_219_200_000_000)).toBe('0000-01-01T00:00:00.000000Z');
+    expect(microsToIso(-62_167_219_201_000_000)).toBe('1970-01-01T00:00:00.000000Z');
+    expect(microsToIso(Number.NaN)).toBe('1970-01-01T00:00:00.000000Z');
+  });
 });
