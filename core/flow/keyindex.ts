@@ -9,10 +9,27 @@
  * per packet. Endpoint A is the source of the packet that created the flow; `side` tells whether
  * the current packet came from A (0) or B (1).
  *
- * Hash mixing: MurmurHash3 x86_32 round and finaliser (Austin Appleby, public domain).
+ * Hash mixing: MurmurHash3 x86_32 round and finaliser (Austin Appleby, public domain), seeded
+ * per index with random bits. Captures are hostile: MurmurHash3 without a secret seed is
+ * invertible, so a capture of spoofed SYNs whose keys all share one hash was cheap to build
+ * (60 000 of them, 4.2 MB, took 12 s to scan instead of 0.5 s: every new key probed the whole
+ * cluster). With the seed an attacker cannot aim keys at a slot; and because MurmurHash3 has
+ * seed-independent multicollisions (Aumasson, Bernstein, Boßlet, "Hash-flooding DoS reloaded",
+ * 2012), a new key is also refused when its free slot is more than MAX_PROBE slots from its home
+ * (the caller counts flow.hash_probe_limit and skips the packet). At the table's load of at most
+ * 1/2, a random key needs more than 64 probes with probability below 1e-12.
  */
+import { getRandomValues } from 'node:crypto';
 import type { DecodedPacket } from '../net/packet.js';
 import { viewOf } from '../net/bytes.js';
+
+/** a new key's free slot may be at most this far from its home slot */
+export const MAX_PROBE = 64;
+
+/** 32 random bits for a hash seed */
+export function randomSeed(): number {
+  return getRandomValues(new Int32Array(1))[0] ?? 0;
+}
 
 /** MurmurHash3 constants (MurmurHash3.cpp, x86_32) */
 const C1 = 0xcc9e2d51;
@@ -21,7 +38,7 @@ const M5 = 0xe6546b64;
 const F1 = 0x85ebca6b;
 const F2 = 0xc2b2ae35;
 
-function mix(h: number, k: number): number {
+export function mix(h: number, k: number): number {
   k = Math.imul(k, C1);
   k = (k << 15) | (k >>> 17);
   k = Math.imul(k, C2);
@@ -75,8 +92,11 @@ export class FlowKeyIndex {
   private phash = 0;
   /** after find(): 0 = packet source is endpoint A, 1 = it is endpoint B */
   side: 0 | 1 = 0;
+  private readonly seed: number;
 
-  constructor(slotCap: number) {
+  /** `seed`: the hash seed, random unless given (tests that need known collisions) */
+  constructor(slotCap: number, seed: number = randomSeed()) {
+    this.seed = seed | 0;
     this.grow(slotCap);
   }
 
@@ -103,8 +123,8 @@ export class FlowKeyIndex {
       d[0] = b;
       s[1] = s[2] = s[3] = 0;
       d[1] = d[2] = d[3] = 0;
-      hs = fmix(mix(sp, a));
-      hd = fmix(mix(dp, b));
+      hs = fmix(mix(mix(this.seed, sp), a));
+      hd = fmix(mix(mix(this.seed, dp), b));
     } else {
       for (let i = 0; i < 4; i++) {
         const x = so + 4 * i;
@@ -112,8 +132,9 @@ export class FlowKeyIndex {
         s[i] = ((buf[x] ?? 0) << 24) | ((buf[x + 1] ?? 0) << 16) | ((buf[x + 2] ?? 0) << 8) | (buf[x + 3] ?? 0);
         d[i] = ((buf[y] ?? 0) << 24) | ((buf[y + 1] ?? 0) << 16) | ((buf[y + 2] ?? 0) << 8) | (buf[y + 3] ?? 0);
       }
-      hs = fmix(mix(mix(mix(mix(sp, s[0] ?? 0), s[1] ?? 0), s[2] ?? 0), s[3] ?? 0));
-      hd = fmix(mix(mix(mix(mix(dp, d[0] ?? 0), d[1] ?? 0), d[2] ?? 0), d[3] ?? 0));
+      const seed = this.seed;
+      hs = fmix(mix(mix(mix(mix(mix(seed, sp), s[0] ?? 0), s[1] ?? 0), s[2] ?? 0), s[3] ?? 0));
+      hd = fmix(mix(mix(mix(mix(mix(seed, dp), d[0] ?? 0), d[1] ?? 0), d[2] ?? 0), d[3] ?? 0));
     }
     this.sp = sp;
     this.dp = dp;
@@ -175,6 +196,21 @@ export class FlowKeyIndex {
       return 1;
     }
     return -1;
+  }
+
+  /**
+   * Whether the loaded key (not in the index: find() returned -1) can be inserted: its free
+   * slot is at most MAX_PROBE slots from its home.
+   */
+  insertable(): boolean {
+    const mask = this.mask;
+    const table = this.table;
+    let i = this.phash & mask;
+    for (let n = 0; n <= MAX_PROBE; n++) {
+      if ((table[i] ?? 0) === 0) return true;
+      i = (i + 1) & mask;
+    }
+    return false;
   }
 
   /** Stores the loaded key in `slot` (packet source becomes endpoint A) and indexes it. */

@@ -14,6 +14,11 @@ import { KEY_WORDS, type FlowKeyIndex } from './keyindex.js';
 
 /** records kept (the oldest is overwritten) */
 export const RECENT_MAX = 4096;
+/**
+ * records kept per hash (newest first): keys that share a hash (MurmurHash3 has
+ * seed-independent multicollisions, see keyindex.ts) cannot make a lookup walk more than this
+ */
+export const CHAIN_MAX = 8;
 /** a record older than this (capture time) is not used: 10 minutes */
 export const RECENT_MICROS = 600_000_000;
 
@@ -85,6 +90,23 @@ export class RecentHandshakes {
     const head = this.heads.get(hash);
     this.chain[r] = head ?? -1;
     this.heads.set(hash, r);
+    // past CHAIN_MAX records with this hash the oldest are forgotten
+    let p = r;
+    let q = this.chain[r] ?? -1;
+    for (let n = 1; q >= 0 && n < CHAIN_MAX; n++) {
+      p = q;
+      q = this.chain[q] ?? -1;
+    }
+    if (q >= 0) {
+      this.chain[p] = -1;
+      while (q >= 0) {
+        const next = this.chain[q] ?? -1;
+        this.chain[q] = -1;
+        this.live[q] = 0;
+        this.count--;
+        q = next;
+      }
+    }
   }
 
   /**

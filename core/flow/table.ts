@@ -32,7 +32,7 @@ import type {
   StreamAnalyzer,
 } from './types.js';
 import { Want, addFlowIssue } from './types.js';
-import { FlowKeyIndex } from './keyindex.js';
+import { FlowKeyIndex, randomSeed } from './keyindex.js';
 import { SlotLists } from './lru.js';
 import { RecentHandshakes, type RecentMatch } from './recent.js';
 import { TcpStream } from './tcpreasm.js';
@@ -44,6 +44,8 @@ export interface FlowTableOptions {
   weirds: Weirds;
   /** per-direction reassembly budget, default 65536 (an analyzer's maxBytesPerDir overrides) */
   streamBytes?: number;
+  /** seed of the flow-key and address hashes (keyindex.ts); random unless given (tests) */
+  hashSeed?: number;
   /** live-table cap, default 262144; on overflow the least recently active flow is evicted */
   maxFlows?: number;
   /** out-of-order buffered bytes per direction, default 65536 */
@@ -306,7 +308,7 @@ export class FlowTable implements StreamSink<FlowState> {
   private slotCap = 0;
   private used = 0;
   /** remembered text forms of IPv4 addresses (bounded) */
-  private readonly ipv4Names = new Ipv4Names();
+  private readonly ipv4Names: Ipv4Names;
   private nextId = 0;
   private now = -Infinity;
   private lastSweep = -Infinity;
@@ -328,7 +330,9 @@ export class FlowTable implements StreamSink<FlowState> {
     this.onFlowDone = opts.onFlowDone ?? null;
     this.onFlowConflict = opts.onFlowConflict ?? null;
     const cap = Math.min(this.maxFlows, INITIAL_SLOTS);
-    this.index = new FlowKeyIndex(cap);
+    const seed = opts.hashSeed ?? randomSeed();
+    this.index = new FlowKeyIndex(cap, seed);
+    this.ipv4Names = new Ipv4Names(seed);
     this.lists = new SlotLists(3, cap);
     this.growSlots(cap);
   }
@@ -394,6 +398,11 @@ export class FlowTable implements StreamSink<FlowState> {
           this.weirds.add('flow.table_full');
           return;
         }
+      }
+      if (!index.insertable()) {
+        // keys piled on one home slot (hash flooding, see keyindex.ts): this packet is not tracked
+        this.weirds.add('flow.hash_probe_limit');
+        return;
       }
       fs = this.create(p, tsMicros);
       slot = fs.slot;
