@@ -17,7 +17,8 @@ import { watchStdout } from './stdout.js';
 
 function parseIntArg(name: string, min: number, max: number): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
+    // decimal digits only: Number() would take '' as 0, '0x10' as 16, ' 5' as 5 and '1e3' as 1000
+    const n = /^-?[0-9]+$/.test(v) ? Number(v) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer between ${min} and ${max}, got '${v}'`);
     return n;
   };

@@ -3,6 +3,8 @@
  * one run) → optional DuckDB store → exit code from --fail-on.
  */
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkDbPath, dbOpenProblem } from './db-path.js';
 import { ScanSession } from '../core/scan.js';
 import { defaultJobs, scanParallel } from '../core/merge.js';
 import { Progress } from './progress.js';
@@ -116,14 +118,21 @@ function writePieces(path: string, pieces: Iterable<string>): void {
 }
 
 async function openStoreOrExplain(path: string): Promise<Store> {
+  checkDbPath(path);
   try {
     // DuckDB loads only when --db is given
     const { openStore } = await import('../core/store/index.js');
     return await openStore(path);
   } catch (e: unknown) {
-    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-    throw new UsageError(`${path}: cannot open the database (${msg}); give --db a DuckDB file that is not in use`);
+    throw new UsageError(dbOpenProblem(path, e));
   }
+}
+
+/** a report file: not a directory, in a directory that exists (checked before scanning) */
+function checkOutPath(out: string): void {
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${out}: is a directory (give a file path)`);
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: no such directory ${dir}`);
 }
 
 /** Highest level among the report's findings. */
@@ -142,9 +151,13 @@ export async function runScan(inputs: string[], opts: ScanCliOptions): Promise<n
     if (statSync(i).isDirectory()) throw new UsageError(`${i}: is a directory (give capture files)`);
   }
   const outputs = pairOutputs(opts.format ?? [], opts.out ?? []);
+  for (const o of outputs) if (o.out !== null) checkOutPath(o.out);
   if (opts.sign !== undefined) {
     if (!existsSync(opts.sign)) throw new UsageError(`${opts.sign}: no such key file (make one with: hndl-scan keygen)`);
     if (outputs.some((o) => o.out === null)) throw new UsageError('--sign needs every report written to a file: give each --format its --out');
+    // the key is read now, not after the scan is stored: a bad key file stops before anything is written
+    const { loadSecretKey } = await import('../core/sign/files.js');
+    loadSecretKey(opts.sign);
   }
   const stdoutOutputs = outputs.filter((o) => o.out === null);
   if (stdoutOutputs.length > 1) throw new UsageError('only one format can go to standard output: give the others --out FILE');

@@ -5,12 +5,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, ServerConfigError } from '../server/main.js';
+import { DatabaseOpenError } from '../server/app.js';
 import { UsageError } from './errors.js';
+import { checkDbPath, dbOpenProblem } from './db-path.js';
 
 export async function runServe(opts: { db: string; host: string; port: number; token?: string; maxUpload?: number }): Promise<void> {
   const token = opts.token ?? process.env['HNDL_TOKEN'];
   // dist/cli/serve-command.js → dist/web
   const webRoot = resolve(join(dirname(fileURLToPath(import.meta.url)), '..', 'web'));
+  checkDbPath(opts.db);
   try {
     const server = await startServer({
       dbPath: opts.db,
@@ -28,9 +31,12 @@ export async function runServe(opts: { db: string; host: string; port: number; t
     process.once('SIGTERM', stop);
   } catch (e: unknown) {
     if (e instanceof ServerConfigError) throw new UsageError(e.message);
+    if (e instanceof DatabaseOpenError) throw new UsageError(dbOpenProblem(e.path, e.cause));
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
     if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is already in use: choose another with --port`);
     if (code === 'EACCES') throw new UsageError(`not allowed to listen on ${opts.host}:${opts.port}`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new UsageError(`--host ${opts.host}: no such host`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${opts.host}: not an address of this machine`);
     throw e;
   }
 }

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { openStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import { errorBody, installErrorHandler } from './errors.js';
 import { apiRoutes } from './routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
@@ -20,6 +21,18 @@ import type { RateLimitOptions } from './rate-limit.js';
 import { UploadJobs } from './upload-jobs.js';
 import { uploadRoutes } from './upload-routes.js';
 import { SECURITY_HEADERS, installBearerAuth, installLoopbackGuard, installSecurityHeaders } from './security.js';
+
+
+/** the database of buildApp could not be opened (a user's mistake: wrong path, in use, not hndl-scan's) */
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`${path}: ${((cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '').slice(0, 300)}`, { cause });
+    this.name = 'DatabaseOpenError';
+  }
+}
 
 export interface BuildAppOptions {
   /** DuckDB file; created and migrated unless readOnly */
@@ -65,7 +78,12 @@ function isApiPath(url: string): boolean {
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
-  const store = await openStore(opts.dbPath, { readOnly: opts.readOnly === true });
+  let store: Store;
+  try {
+    store = await openStore(opts.dbPath, { readOnly: opts.readOnly === true });
+  } catch (e: unknown) {
+    throw new DatabaseOpenError(opts.dbPath, e);
+  }
   const app = Fastify({
     logger: opts.logger === true,
     bodyLimit: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,

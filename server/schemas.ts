@@ -209,11 +209,19 @@ export const importScanRoute = {
     type: 'object',
     required: ['tool', 'scan', 'summary', 'flows'],
     properties: {
-      tool: { type: 'object', required: ['name', 'version'] },
+      tool: {
+        type: 'object',
+        required: ['name', 'version'],
+        properties: { name: { type: 'string', maxLength: 256 }, version: { type: 'string', maxLength: 256 } },
+      },
       scan: {
         type: 'object',
         required: ['id', 'inputs'],
-        properties: { id: { type: 'string', minLength: 1, maxLength: 256 }, inputs: { type: 'array' } },
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 256 },
+          inputs: { type: 'array' },
+          durationMs: { type: ['number', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        },
       },
       summary: { type: 'object', required: ['flows'] },
       flows: { type: 'array' },

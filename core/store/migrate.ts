@@ -26,9 +26,19 @@ export async function readSchemaVersion(conn: DuckDBConnection): Promise<number>
   return Number.isFinite(n) ? n : 0;
 }
 
+/** up to `max` names of the tables and views a database holds (main schema) */
+async function someTables(conn: DuckDBConnection, max: number): Promise<string[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name LIMIT ${max}`,
+  );
+  return r.getRowObjectsJS().map((row) => String(row['table_name']));
+}
+
 async function apply(conn: DuckDBConnection, m: Migration): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   try {
+    // in the transaction: a migration that fails leaves the file as it was, meta table included
+    await conn.run(META_DDL);
     for (const sql of m.statements) await conn.run(sql);
     await conn.run(
       `INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', $v)`,
@@ -65,7 +75,14 @@ export async function migrate(
       `database schema version ${current} needs migration to ${target}; open it once read-write`,
     );
   }
-  await conn.run(META_DDL);
+  if (current === 0) {
+    // no schema version: a new file, or someone else's DuckDB database, which hndl-scan must not
+    // fill with its tables
+    const tables = await someTables(conn, 4);
+    if (tables.length > 0) {
+      throw new StoreError('NOT_HNDL_DB', `not an hndl-scan database: it already holds other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
+    }
+  }
   const applied: number[] = [];
   for (const m of list) {
     if (m.version <= current) continue;

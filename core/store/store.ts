@@ -48,6 +48,26 @@ function intParam(v: number | undefined, field: string): DuckDBValue {
   return BigInt(v);
 }
 
+/**
+ * The scan row's own fields of a report given to writeScan (an upload may hold anything): tool
+ * name and version are text, the duration a number of milliseconds a report can have.
+ */
+function checkScanHeader(report: ScanReport): void {
+  const tool: unknown = report.tool;
+  if (tool !== undefined && (typeof tool !== 'object' || tool === null || Array.isArray(tool))) {
+    throw new StoreError('INVALID_REPORT', 'tool must be an object');
+  }
+  const t = tool as { name?: unknown; version?: unknown } | undefined;
+  for (const k of ['name', 'version'] as const) {
+    const v = t?.[k];
+    if (v !== undefined && v !== null && typeof v !== 'string') throw new StoreError('INVALID_REPORT', `tool.${k} must be a string`);
+  }
+  const d: unknown = report.scan.durationMs;
+  if (d !== undefined && d !== null && (typeof d !== 'number' || !Number.isFinite(d) || d < 0 || d > Number.MAX_SAFE_INTEGER)) {
+    throw new StoreError('INVALID_REPORT', 'scan.durationMs must be a number of milliseconds');
+  }
+}
+
 function reportExtra(report: ScanReport): string | null {
   const extra: Record<string, unknown> = {};
   let any = false;
@@ -64,7 +84,7 @@ function wrapWriteError(err: unknown): unknown {
   // a value of the wrong type in the report (the Appender's or our own property access failed)
   if (err instanceof TypeError) return new StoreError('INVALID_REPORT', `invalid report: ${err.message}`, { cause: err });
   const msg = err instanceof Error ? err.message : String(err);
-  if (/constraint|conversion|invalid|out of range/i.test(msg)) {
+  if (/constraint|conversion|invalid|out of range|cannot create values of type/i.test(msg)) {
     return new StoreError('INVALID_REPORT', msg, { cause: err });
   }
   return err;
@@ -101,6 +121,7 @@ class DuckStore implements Store {
       if (typeof id !== 'string' || id === '') throw new StoreError('INVALID_REPORT', 'scan.id is missing');
       // DuckDB would store a lone surrogate as U+FFFD: the scan could not be found by its own id
       if (wellFormed(id) !== id) throw new StoreError('INVALID_REPORT', 'scan.id is not well-formed Unicode (a lone surrogate)');
+      checkScanHeader(report);
       await conn.run('BEGIN TRANSACTION');
       let appender: DuckDBAppender | null = null;
       try {

@@ -8,6 +8,7 @@ import type { FlowReport, InputReport, RiskLevel, ScanReport } from '../report/m
 
 export type StoreErrorCode =
   | 'SCHEMA_TOO_NEW'
+  | 'NOT_HNDL_DB'
   | 'NEEDS_MIGRATION'
   | 'SCAN_EXISTS'
   | 'INVALID_REPORT'

@@ -111,12 +111,19 @@ describe('hndl-scan CLI', () => {
     ['bad format', ['--format', 'xml', join(SAMPLES, 'tls13-hybrid.pcap')], /--format must be one of/],
     ['bad fail-on', ['--fail-on', 'extreme', join(SAMPLES, 'tls13-hybrid.pcap')], /fail-on/],
     ['bad number', ['--stream-bytes', 'lots', join(SAMPLES, 'tls13-hybrid.pcap')], /--stream-bytes must be an integer/],
+    ['hex number', ['--max-flows', '0x10', join(SAMPLES, 'tls13-hybrid.pcap')], /--max-flows must be an integer .*, got '0x10'/],
+    ['exponent', ['--max-flow-reports', '1e3', join(SAMPLES, 'tls13-hybrid.pcap')], /--max-flow-reports must be an integer/],
+    ['empty number', ['--stream-bytes', '', join(SAMPLES, 'tls13-hybrid.pcap')], /--stream-bytes must be an integer/],
     ['bad report cap', ['--max-flow-reports', '0', join(SAMPLES, 'tls13-hybrid.pcap')], /--max-flow-reports must be/],
     ['no input', [], /no capture given/],
     ['a directory', [SAMPLES], /is a directory/],
     ['--db not a database', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', join(ROOT, 'README.md')], /README\.md: cannot open the database/],
     ['--db in a missing folder', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', '/nonexistent-dir/x.duckdb'], /cannot open the database/],
     ['bad policy file', [join(SAMPLES, 'tls13-hybrid.pcap'), '--policy', join(ROOT, 'package.json')], /package\.json: /],
+    ['--db empty', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', ''], /--db needs a file path, got ''/],
+    ['--db :memory:', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', ':memory:'], /--db needs a file path/],
+    ['--out a directory', [join(SAMPLES, 'tls13-hybrid.pcap'), '--format', 'json', '--out', SAMPLES], /--out .*: is a directory/],
+    ['--out in a missing folder', [join(SAMPLES, 'tls13-hybrid.pcap'), '--format', 'json', '--out', '/nonexistent-dir/r.json'], /--out .*: no such directory/],
   ];
   for (const [what, args, msg] of userErrors) {
     it(`user error: ${what} → one line, exit 2`, () => {
@@ -130,6 +137,15 @@ describe('hndl-scan CLI', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('a bad --sign key stops before the scan is stored (it was stored, then exit 2)', () => {
+    const db = join(tmp, 'sign-first.duckdb');
+    const r = run([join(SAMPLES, 'tls13-hybrid.pcap'), '--db', db, '--format', 'json', '--out', join(tmp, 's.json'), '--sign', join(ROOT, 'README.md')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(join(tmp, 's.json'))).toBe(false);
+  });
 
   it('an empty file is a user error', () => {
     const empty = join(tmp, 'empty.pcap');

@@ -94,6 +94,26 @@ describe('hndl-scan serve', () => {
     }
   });
 
+  // found by fuzzing: these were "internal error" lines, or (--db '') an in-memory database that lost every upload
+  const serveErrors: [string, string[], RegExp][] = [
+    ['--db a directory', ['--db', tmp], /cannot open the database .*; give --db a DuckDB file made by hndl-scan, or a new path$/],
+    ['--db a text file', ['--db', join(ROOT, 'README.md')], /README\.md: cannot open the database/],
+    ['--db empty', ['--db', ''], /--db needs a file path, got ''/],
+    ['--db :memory:', ['--db', ':memory:'], /--db needs a file path/],
+    ['--host unknown', ['--db', join(tmp, 'h.duckdb'), '--host', 'no-such-host.invalid', '--token', 'x'], /--host no-such-host\.invalid: no such host/],
+  ];
+  for (const [what, args, msg] of serveErrors) {
+    it(`user error: ${what} → one line, exit 2, no "internal error"`, () => {
+      const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^hndl-scan: /);
+      expect(lines[0]).not.toMatch(/internal error/);
+      expect(lines[0]).toMatch(msg);
+    });
+  }
+
   it('refuses a non-loopback address without a token', () => {
     const r = spawnSync(process.execPath, [CLI, 'serve', '--db', join(tmp, 'x.duckdb'), '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8', env: { ...process.env, HNDL_TOKEN: '' } });
     expect(r.status).toBe(2);

@@ -77,6 +77,36 @@ describe('schema', () => {
   });
 });
 
+describe('someone else\'s DuckDB file', () => {
+  // found by fuzzing: hndl-scan added its meta table (and with no flows table, all its tables)
+  // to a user's own database before failing on it
+  for (const [what, ddl] of [
+    ['a flows table of its own', 'CREATE TABLE flows (a INTEGER); INSERT INTO flows VALUES (1)'],
+    ['other tables', 'CREATE TABLE notes (t VARCHAR); CREATE VIEW v AS SELECT 1 AS one'],
+  ] as const) {
+    it(`with ${what}: refused as not an hndl-scan database, and left as it was`, async () => {
+      const path = join(dir, `foreign-${what.length}.duckdb`);
+      const inst = await DuckDBInstance.create(path);
+      const conn = await inst.connect();
+      await conn.run(ddl);
+      const tablesOf = async (): Promise<string[]> => {
+        const r = await conn.runAndReadAll(`SELECT table_name FROM information_schema.tables ORDER BY table_name`);
+        return r.getRowObjectsJS().map((row) => String(row['table_name']));
+      };
+      const before = await tablesOf();
+      conn.closeSync();
+      inst.closeSync();
+      await expect(openStore(path)).rejects.toMatchObject({ code: 'NOT_HNDL_DB' });
+      const again = await DuckDBInstance.create(path);
+      const c2 = await again.connect();
+      const r = await c2.runAndReadAll(`SELECT table_name FROM information_schema.tables ORDER BY table_name`);
+      expect(r.getRowObjectsJS().map((row) => String(row['table_name']))).toEqual(before);
+      c2.closeSync();
+      again.closeSync();
+    });
+  }
+});
+
 describe('store', () => {
   it('round-trips a report exactly (optional fields, extra keys, microseconds)', async () => {
     const path = join(dir, 'roundtrip.duckdb');
