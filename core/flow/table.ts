@@ -392,17 +392,18 @@ export class FlowTable implements StreamSink<FlowState> {
       }
     }
     if (fs === null) {
+      if (!index.insertable()) {
+        // keys piled on one home slot (hash flooding, see keyindex.ts): this packet is not
+        // tracked (checked before eviction, which it must not cost another flow)
+        this.weirds.add('flow.hash_probe_limit');
+        return;
+      }
       if (this.used >= this.maxFlows) {
         this.evictOne();
         if (this.used >= this.maxFlows) {
           this.weirds.add('flow.table_full');
           return;
         }
-      }
-      if (!index.insertable()) {
-        // keys piled on one home slot (hash flooding, see keyindex.ts): this packet is not tracked
-        this.weirds.add('flow.hash_probe_limit');
-        return;
       }
       fs = this.create(p, tsMicros);
       slot = fs.slot;
