@@ -1,6 +1,8 @@
 /**
  * MCP inventory / tool-call policy file (YAML 1.2 or JSON, which is YAML), documented in
- * docs/inventory.md. Validated by hand; every error is one line naming the file and the key:
+ * docs/inventory.md. Validated by hand; every error is one line naming the file and the key.
+ * Parsing (readPolicyText, shared with the risk policy) never prints: YAML warnings such as an
+ * unknown tag, duplicate keys and binary content are errors; an empty file is an error too.
  *
  *   servers:                       # registered MCP servers (omit: no shadow-server check)
  *     - name: crm-tools            # unique, required
@@ -17,8 +19,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { loadYaml } from '../util/yaml.js';
 import { parseCidr } from '../risk/match.js';
+import { readPolicyText } from '../util/yaml.js';
 
 export { auditMcp } from './audit.js';
 
@@ -70,8 +72,11 @@ const URL_HINT = 'must be a string like http://host:port/path';
 
 type Obj = Record<string, unknown>;
 
+/** a plain mapping (not a list, nor a Set / Map / Date / Buffer from a YAML tag) */
 function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function shown(s: string): string {
@@ -206,16 +211,12 @@ export function validateMcpPolicy(doc: unknown, source: string): McpPolicy {
   return { source, servers, toolPolicy };
 }
 
-/** Parses YAML / JSON text. */
+/** Parses YAML / JSON text; an empty text (only whitespace and comments) is an error. */
 export function parseMcpPolicy(text: string, source: string): McpPolicy {
-  let doc: unknown;
-  try {
-    doc = loadYaml().parse(text, { maxAliasCount: 100, prettyErrors: false });
-  } catch (err) {
-    const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    throw new McpPolicyError(`${source}: not valid YAML or JSON: ${msg.slice(0, 200)}`);
-  }
-  return validateMcpPolicy(doc, source);
+  const r = readPolicyText(text, false);
+  if (r.kind === 'error') throw new McpPolicyError(`${source}: not valid YAML or JSON: ${r.problem}`);
+  if (r.kind === 'empty') throw new McpPolicyError(`${source}: policy file is empty (expected servers and/or toolPolicy)`);
+  return validateMcpPolicy(r.doc, source);
 }
 
 /** Reads and validates a policy file; throws McpPolicyError with a one-line message. */
@@ -224,7 +225,7 @@ export function loadMcpPolicy(path: string): McpPolicy {
   try {
     buf = readFileSync(path);
   } catch (err) {
-    const code = isObj(err) && typeof err['code'] === 'string' ? err['code'] : 'read error';
+    const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'read error';
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code;
     throw new McpPolicyError(`${path}: cannot read policy file (${why})`);
   }

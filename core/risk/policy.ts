@@ -3,9 +3,11 @@
  * subnet declared to carry a category), the CRQC curve, level thresholds, how unknown key
  * exchanges are rated, and deadlines. Loaded from YAML or JSON; every error is one line that
  * names the file and the bad key, e.g. "policy.yaml: categories.health.lifetimeYears must be a
- * number >= 0".
+ * number >= 0". Text quoted from the file is clipped to a few dozen printable characters (clip),
+ * so a binary file given as a policy still gives a short line. The file must hold a mapping: an
+ * empty file (or only comments) is an error, write {} for the default policy.
  *
- * File shape (all keys optional):
+ * File shape (all keys optional, dates must exist in the calendar):
  *   categories: { health: 10, my-lab: { lifetimeYears: 30, label: "lab notebooks" } }
  *   unknownLifetimeYears: 5
  *   declarations:
@@ -20,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { loadYaml } from '../util/yaml.js';
+import { clip, readPolicyText } from '../util/yaml.js';
 import type { RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
 import { KEX_CLASSES } from '../tls/types.js';
@@ -77,7 +79,8 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ low: 1, 
 export const RISK_LEVELS: readonly RiskLevel[] = ['none', 'low', 'medium', 'high', 'critical'];
 
 export function defaultPolicy(): Policy {
-  const categories: Record<string, PolicyCategory> = {};
+  // no prototype: a category named e.g. "constructor" is an ordinary name, never Object's
+  const categories: Record<string, PolicyCategory> = Object.create(null) as Record<string, PolicyCategory>;
   for (const [id, c] of Object.entries(DEFAULT_CATEGORIES)) {
     categories[id] = { lifetimeYears: c.lifetimeYears, label: c.label, basis: c.basis };
   }
@@ -95,9 +98,15 @@ export function defaultPolicy(): Policy {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** a plain mapping (not a list, nor a Set / Map / Date / Buffer from a YAML tag) */
+const isObj = (v: unknown): v is Obj => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const KEX: readonly KexClass[] = KEX_CLASSES;
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 class Checker {
   constructor(private readonly file: string) {}
@@ -106,7 +115,7 @@ class Checker {
   }
   keys(o: Obj, path: string, allowed: readonly string[]): void {
     for (const k of Object.keys(o)) {
-      if (!allowed.includes(k)) this.fail(path === '' ? k : `${path}.${k}`, `is not a known key (expected one of: ${allowed.join(', ')})`);
+      if (!allowed.includes(k)) this.fail(path === '' ? clip(k) : `${path}.${clip(k)}`, `is not a known key (expected one of: ${allowed.join(', ')})`);
     }
   }
   obj(v: unknown, path: string): Obj {
@@ -148,7 +157,7 @@ function declaration(c: Checker, v: unknown, path: string, categories: Record<st
   const pattern = c.str(o[kind], `${path}.${kind}`);
   const category = c.str(o['category'], `${path}.category`);
   if (!Object.prototype.hasOwnProperty.call(categories, category)) {
-    c.fail(`${path}.category`, `names an unknown category '${category}' (define it under categories)`);
+    c.fail(`${path}.category`, `names an unknown category '${clip(category)}' (define it under categories)`);
   }
   let port: number | null = null;
   if (o['port'] !== undefined) {
@@ -218,6 +227,14 @@ function thresholds(c: Checker, v: unknown, base: Thresholds): Thresholds {
   return t;
 }
 
+/** YYYY-MM-DD naming a real day: Date.parse would roll 2025-02-30 over to March 2 */
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m === null) return false;
+  const t = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.getUTCFullYear() === Number(m[1]) && t.getUTCMonth() + 1 === Number(m[2]) && t.getUTCDate() === Number(m[3]);
+}
+
 function deadlines(c: Checker, v: unknown): Deadline[] {
   if (!Array.isArray(v)) c.fail('deadlines', 'must be a list');
   return v.map((d: unknown, i: number) => {
@@ -225,7 +242,8 @@ function deadlines(c: Checker, v: unknown): Deadline[] {
     const o = c.obj(d, path);
     c.keys(o, path, ['id', 'date', 'title', 'source', 'appliesTo', 'exemptGroups']);
     const date = c.str(o['date'], `${path}.date`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) c.fail(`${path}.date`, 'must be a date YYYY-MM-DD');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) c.fail(`${path}.date`, 'must be a date YYYY-MM-DD');
+    if (!isCalendarDate(date)) c.fail(`${path}.date`, `must be a date YYYY-MM-DD that exists, not ${date}`);
     const at = o['appliesTo'];
     if (!Array.isArray(at) || at.some((k) => typeof k !== 'string' || !KEX.includes(k as KexClass))) {
       c.fail(`${path}.appliesTo`, `must be a list of: ${KEX.join(', ')}`);
@@ -245,14 +263,13 @@ const TOP_KEYS = ['version', 'categories', 'unknownLifetimeYears', 'declarations
 export function validatePolicy(doc: unknown, name = 'policy'): Policy {
   const c: Checker = new Checker(name);
   const p = defaultPolicy();
-  if (doc === null || doc === undefined) return { ...p, source: name };
   if (!isObj(doc)) throw new PolicyError(`${name}: the document must be a mapping of policy keys`);
   c.keys(doc, '', TOP_KEYS);
   if (doc['version'] !== undefined && doc['version'] !== 1) c.fail('version', 'must be 1');
   if (doc['categories'] !== undefined) {
     const cats = c.obj(doc['categories'], 'categories');
     for (const [id, v] of Object.entries(cats)) {
-      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) c.fail(`categories.${id}`, 'must be a lower-case id (a-z, 0-9, - and _)');
+      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) c.fail(`categories.${clip(id)}`, 'must be a lower-case id (a-z, 0-9, - and _)');
       p.categories[id] = categoryEntry(c, v, `categories.${id}`, p.categories[id]);
     }
   }
@@ -274,28 +291,28 @@ export function validatePolicy(doc: unknown, name = 'policy'): Policy {
   return { ...p, source: name };
 }
 
-/** parses YAML or JSON text (`name` labels errors; a .json name is parsed as strict JSON) */
+/**
+ * parses YAML or JSON text (`name` labels errors; a .json name must also be strict JSON); an
+ * empty text (nothing but whitespace and comments) is an error: most likely the wrong file
+ */
 export function parsePolicy(text: string, name = 'policy'): Policy {
-  let doc: unknown;
-  try {
-    doc = /\.json$/i.test(name) ? JSON.parse(text) : (loadYaml().parse(text) as unknown);
-  } catch (e: unknown) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
-    throw new PolicyError(`${name}: cannot parse: ${msg}`);
-  }
-  return validatePolicy(doc, name);
+  const r = readPolicyText(text, /\.json$/i.test(name));
+  if (r.kind === 'error') throw new PolicyError(`${name}: cannot parse: ${r.problem}`);
+  if (r.kind === 'empty') throw new PolicyError(`${name}: policy file is empty (write {} for the default policy)`);
+  return validatePolicy(r.doc, name);
 }
 
 /** reads and validates a policy file (YAML or JSON); throws PolicyError with a one-line message */
 export function loadPolicy(path: string): Policy {
   const name = basename(path);
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buf = readFileSync(path);
   } catch (e: unknown) {
-    const code = isObj(e) && typeof e['code'] === 'string' ? e['code'] : 'read error';
+    const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'read error';
     throw new PolicyError(`${name}: cannot read ${path} (${code})`);
   }
-  const p = parsePolicy(text, name);
+  if (buf.length > MAX_FILE_BYTES) throw new PolicyError(`${name}: policy file is larger than 4 MiB`);
+  const p = parsePolicy(buf.toString('utf8'), name);
   return { ...p, source: path };
 }

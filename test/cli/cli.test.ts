@@ -120,6 +120,7 @@ describe('hndl-scan CLI', () => {
     ['--db not a database', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', join(ROOT, 'README.md')], /README\.md: cannot open the database/],
     ['--db in a missing folder', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', '/nonexistent-dir/x.duckdb'], /cannot open the database/],
     ['bad policy file', [join(SAMPLES, 'tls13-hybrid.pcap'), '--policy', join(ROOT, 'package.json')], /package\.json: /],
+    ['a capture as the policy', [join(SAMPLES, 'tls13-hybrid.pcap'), '--policy', join(SAMPLES, 'mixed.pcapng')], /mixed\.pcapng: cannot parse: binary content/],
     ['--db empty', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', ''], /--db needs a file path, got ''/],
     ['--db :memory:', [join(SAMPLES, 'tls13-hybrid.pcap'), '--db', ':memory:'], /--db needs a file path/],
     ['--out a directory', [join(SAMPLES, 'tls13-hybrid.pcap'), '--format', 'json', '--out', SAMPLES], /--out .*: is a directory/],
@@ -145,6 +146,16 @@ describe('hndl-scan CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(db)).toBe(false);
     expect(existsSync(join(tmp, 's.json'))).toBe(false);
+  });
+
+  it('a policy with an unknown YAML tag: one line, exit 2, no YAML warning printed', () => {
+    const pol = join(tmp, 'tag.yaml');
+    writeFileSync(pol, 'categories: !foo {health: 1}\n');
+    const r = run([join(SAMPLES, 'tls13-hybrid.pcap'), '--policy', pol, '-q']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown tag !foo at line 1/);
+    expect(r.stderr).not.toMatch(/YAMLWarning|TAG_RESOLVE_FAILED/);
   });
 
   it('an empty file is a user error', () => {

@@ -109,7 +109,8 @@ describe('loadMcpPolicy', () => {
   it('rejects text that is not YAML, an empty file and a missing file, in one line', () => {
     expect(loadError(file('bad.yaml', 'servers: [unclosed\n  - {a: b'))).toMatch(/: not valid YAML or JSON: /);
     expect(loadError(file('tab.yaml', '{"servers": [}'))).toMatch(/not valid YAML or JSON/);
-    expect(loadError(file('empty.yaml', ''))).toMatch(/must be a mapping with servers and\/or toolPolicy$/);
+    expect(loadError(file('empty.yaml', ''))).toMatch(/: policy file is empty \(expected servers and\/or toolPolicy\)$/);
+    expect(loadError(file('null.yaml', '~\n'))).toMatch(/must be a mapping with servers and\/or toolPolicy$/);
     expect(loadError(file('list.yaml', '- a\n- b\n'))).toMatch(/must be a mapping/);
     const missing = join(dir, 'nope.yaml');
     expect(loadError(missing)).toBe(`${missing}: cannot read policy file (no such file)`);

@@ -101,7 +101,7 @@ describe('validation errors name the bad key', () => {
     expect(err('thresholds: { medium: 40 }\n')).toBe('policy.yaml: thresholds must increase: low < medium < high < critical');
     expect(err('thresholds: { high: "x" }\n')).toBe('policy.yaml: thresholds.high must be a number > 0 and <= 100');
     expect(err('unknownKex: maybe\n')).toMatch(/^policy\.yaml: unknownKex must be one of: none, low, medium, high, critical, assume-classical/);
-    expect(err('deadlines:\n  - { id: a, date: "2030-13-01", title: t, source: s, appliesTo: [classical] }\n')).toBe('policy.yaml: deadlines[0].date must be a date YYYY-MM-DD');
+    expect(err('deadlines:\n  - { id: a, date: "2030-13-01", title: t, source: s, appliesTo: [classical] }\n')).toBe('policy.yaml: deadlines[0].date must be a date YYYY-MM-DD that exists, not 2030-13-01');
     expect(err('deadlines:\n  - { id: a, date: "2030-01-01", title: t, source: s, appliesTo: [quantum] }\n')).toMatch(/^policy\.yaml: deadlines\[0\]\.appliesTo must be a list of/);
   });
 });
