@@ -119,6 +119,8 @@ function pairAcross(group: FlowReport[]): number {
       requests.set(key, list);
     }
   }
+  // by time once (stable: requests of one time keep their order), for pick's binary search
+  for (const list of requests.values()) list.sort((a, b) => a.ts - b.ts);
   let paired = 0;
   for (const f of group) {
     for (const m of mcpMessages(f)) {
@@ -134,12 +136,24 @@ function pairAcross(group: FlowReport[]): number {
   return paired;
 }
 
-/** the latest request sent before the response; the only one when none precedes it */
+/**
+ * The latest request sent before the response (of those sent at the same time, the last); the
+ * only one when none precedes it. `list` is sorted by time: a binary search, so a session of
+ * many flows answering the same id does not cost requests × responses (found by an audit: 18 MB
+ * of such MCP traffic took 33 s).
+ */
 function pick(list: RequestRef[] | undefined, resp: McpMessageRecord): RequestRef | null {
   if (!list || list.length === 0) return null;
-  let best: RequestRef | null = null;
-  for (const r of list) if (r.ts <= resp.tsMicros && (best === null || r.ts >= best.ts)) best = r;
-  return best ?? (list.length === 1 ? (list[0] ?? null) : null);
+  // first index whose time is after the response
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]?.ts ?? 0) <= resp.tsMicros) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0) return list[lo - 1] ?? null;
+  return list.length === 1 ? (list[0] ?? null) : null;
 }
 
 export interface LinkStats {
@@ -165,7 +179,8 @@ export function linkMcpSessions(report: ScanReport): LinkStats {
     if (!first) continue;
     const server = endpointLabel(first.server.ip, first.server.port);
     const sid = group.map(sessionIdsOf).find((ids) => ids.length > 0)?.[0];
-    const minId = Math.min(...group.map((f) => f.id));
+    let minId = Infinity;
+    for (const f of group) if (f.id < minId) minId = f.id; // no spread: a group can hold 100 000s of flows
     const key = sid !== undefined ? `${server}/${sid.slice(0, 256)}` : `${server}/flow-${minId}`;
     for (const f of group) if (f.mcp) f.mcp.session = key;
     if (group.length > 1) paired += pairAcross(group);

@@ -55,9 +55,22 @@ export class CryptoStream {
       end = this.cap;
     }
     if (start >= end) return problems;
+    // the ranges this data touches (overlaps or adjoins): [first, last), found by binary search,
+    // so a frame costs O(log ranges + ranges touched), not a pass, rebuild and sort of the list
+    // (an audit: 1-byte CRYPTO frames over 127 ranges ran at 1.3 MB/s)
+    const ranges = this.ranges;
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ranges[mid]?.[1] ?? 0) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    let last = first;
+    while (last < ranges.length && (ranges[last]?.[0] ?? 0) <= end) last++;
     // would this create a new disjoint range over the cap?
-    const touching = this.ranges.filter((r) => r[1] >= start && r[0] <= end);
-    if (touching.length === 0 && this.ranges.length >= MAX_CRYPTO_RANGES) {
+    if (first === last && ranges.length >= MAX_CRYPTO_RANGES) {
       problems.push('quic.crypto_too_many_ranges');
       return problems;
     }
@@ -65,7 +78,10 @@ export class CryptoStream {
     // write the uncovered parts, compare the covered ones
     let cursor = start;
     let mismatch = false;
-    for (const [rs, re] of this.ranges) {
+    for (let k = first; k < last; k++) {
+      const r = ranges[k];
+      if (r === undefined) break;
+      const [rs, re] = r;
       if (re <= cursor) continue;
       if (rs >= end) break;
       if (rs > cursor) this.buf.set(data.subarray(cursor - offset, rs - offset), cursor);
@@ -84,19 +100,12 @@ export class CryptoStream {
     }
     if (cursor < end) this.buf.set(data.subarray(cursor - offset, end - offset), cursor);
     if (mismatch) problems.push('quic.crypto_overlap_mismatch');
-    // merge [start, end) into the range list
-    const merged: Array<[number, number]> = [];
-    for (const r of this.ranges) {
-      if (r[1] < start || r[0] > end) {
-        merged.push(r);
-      } else {
-        start = Math.min(start, r[0]);
-        end = Math.max(end, r[1]);
-      }
+    // merge [start, end) with the ranges it touches, in place
+    if (first < last) {
+      start = Math.min(start, ranges[first]?.[0] ?? start);
+      end = Math.max(end, ranges[last - 1]?.[1] ?? end);
     }
-    merged.push([start, end]);
-    merged.sort((a, b) => a[0] - b[0]);
-    this.ranges = merged;
+    ranges.splice(first, last - first, [start, end]);
     return problems;
   }
 

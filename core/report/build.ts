@@ -71,6 +71,13 @@ function fnv(h: number, x: number): number {
 
 const FNV_START = 0x811c9dc5;
 
+/**
+ * Lists kept per hash: FNV-1a is not keyed, and lists chosen to share a hash (a long common
+ * prefix and a few chosen last items) made every lookup walk them all (an audit: 17.6 MB of such
+ * ClientHellos took 54 s); past this many a list is used as it is, not interned.
+ */
+const BUCKET_MAX = 4;
+
 /** the interned list in bucket `h` that `same` accepts, or the one `make` builds (interned while there is room) */
 function internBy(h: number, same: (l: readonly number[]) => boolean, make: () => number[]): number[] {
   const bucket = NUMBER_BUCKETS.get(h);
@@ -80,9 +87,10 @@ function internBy(h: number, same: (l: readonly number[]) => boolean, make: () =
   const xs = make();
   if (xs.length === 0) return EMPTY_NUMBERS;
   if (numberListCount >= INTERN_MAX) return xs;
-  numberListCount++;
   if (bucket === undefined) NUMBER_BUCKETS.set(h, [xs]);
-  else bucket.push(xs);
+  else if (bucket.length < BUCKET_MAX) bucket.push(xs);
+  else return xs;
+  numberListCount++;
   return xs;
 }
 

@@ -116,7 +116,7 @@ function emptyClientHello(head: ClientHelloHead): ClientHello {
 }
 
 /**
- * Extension types seen in the ClientHello being decoded: EXT_SEEN[type] === the hello's stamp.
+ * Extension types seen in the hello being decoded: EXT_SEEN[type] === the hello's stamp.
  * One table for the process (decoding is synchronous), so a duplicate check costs one load
  * whatever the number of extensions (a hostile hello with thousands stays linear).
  */
@@ -346,12 +346,16 @@ export function decodeServerHello(body: Uint8Array, start = 0, end = body.length
   if (r.remaining === 0) return { ok: true, value: sh };
   const exts = r.vec(2);
   if (!r.ok) return { ok: false, error: 'tls.server_hello_bad_extensions_length' };
+  const stamp = nextStamp();
   while (exts.remaining > 0) {
     const type = exts.u16();
     const data = exts.vec(2);
     if (!exts.ok) return { ok: false, error: 'tls.server_hello_bad_extension' };
-    // RFC 8446 §4.2: no two extensions of the same type (a ServerHello has a handful: a scan)
-    if (sh.extensionTypes.includes(type)) warn(sh, 'tls.duplicate_extension');
+    // RFC 8446 §4.2: no two extensions of the same type; the stamp table, not a search of the
+    // list: a 64 KiB ServerHello of 16 000 extensions made includes() quadratic (62 ms per
+    // hello, found by an audit)
+    if (EXT_SEEN[type] === stamp) warn(sh, 'tls.duplicate_extension');
+    EXT_SEEN[type] = stamp;
     sh.extensionTypes.push(type);
     switch (type) {
       case EXT.supportedVersions:

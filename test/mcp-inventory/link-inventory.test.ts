@@ -39,6 +39,24 @@ describe('linkMcpSessions', () => {
 
   });
 
+  it('legacy HTTP+SSE: responses stripped of their method get the same ones again (pairing by binary search over requests sorted by time)', async () => {
+    const r = await scan(MCP_SAMPLES.legacy);
+    const stream = r.flows.find((f) => f.mcp?.['legacy'] && mcpMessages(f).every((m) => m.dir === 's2c')) as FlowReport;
+    const before = mcpMessages(stream).map((m) => [m.id, m.method, m.tool ?? null, m.uri ?? null]);
+    let stripped = 0;
+    for (const m of mcpMessages(stream)) {
+      if (m.kind === 'response' || m.kind === 'error') {
+        m.method = null;
+        m.tool = null;
+        m.uri = null;
+        stripped++;
+      }
+    }
+    expect(stripped).toBeGreaterThanOrEqual(8);
+    expect(linkMcpSessions(r).paired).toBe(stripped);
+    expect(mcpMessages(stream).map((m) => [m.id, m.method, m.tool ?? null, m.uri ?? null])).toEqual(before);
+  });
+
   it('stateless Streamable HTTP: one connection group; in-flow pairs stay as they were', async () => {
     const r = await scan(MCP_SAMPLES.stateless);
     const snapshot = JSON.stringify(mcpFlows(r).map(mcpMessages));

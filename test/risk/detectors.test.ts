@@ -109,6 +109,13 @@ describe('keys and tokens', () => {
     expect(hit(`Bearer ${SECRETS.jwt}`, 'jwt')?.category).toBe('credentials');
     expect(names('eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxIn0.sig')).not.toContain('jwt');
     expect(names('eyJ!!!.abc.def')).not.toContain('jwt');
+    // at the start of a token only (it matched after every '-' inside one and backtracked)
+    expect(names(`{"token":"${SECRETS.jwt}"}`)).toContain('jwt');
+    expect(names(`x-${SECRETS.jwt}`)).not.toContain('jwt');
+  });
+  it('a long run of "-eyJ" is no JWT (it was read with a backtracking attempt per "-eyJ")', () => {
+    expect(names('-eyJ'.repeat(65_536))).not.toContain('jwt');
+    expect(names(`${'-eyJ'.repeat(1000)} ${SECRETS.jwt}`)).toContain('jwt');
   });
 });
 

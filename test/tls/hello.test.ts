@@ -244,6 +244,21 @@ describe('fuzz: mutations of a real ClientHello never throw', () => {
   });
 });
 
+describe('ServerHello duplicate extensions', () => {
+  it('warns for a repeated extension, not for one the ClientHello before it had, also with thousands', () => {
+    const dup = decodeServerHello(bytes(serverHelloBody({ exts: [ext(43, [3, 4]), ext(51, [0, 29, 0, 0]), ext(43, [3, 4])] })));
+    expect(dup.ok && dup.value.warnings).toEqual(['tls.duplicate_extension']);
+    decodeClientHello(bytes(clientHelloBody({ exts: [ext(43, [2, 3, 4]), ext(51, [0, 0])] })), 0x0301);
+    const after = decodeServerHello(bytes(serverHelloBody({ exts: [ext(43, [3, 4]), ext(51, [0, 29, 0, 0])] })));
+    expect(after.ok && after.value.warnings).toBeUndefined();
+    // 16 000 distinct types (a 64 KiB hello) then one repeat: a stamp-table load each, not includes()
+    const many = Array.from({ length: 16_000 }, (_, i) => ext(0x4000 + i, []));
+    const hostile = decodeServerHello(bytes(serverHelloBody({ exts: [...many, ext(0x4000 + 7, [])] })));
+    expect(hostile.ok && hostile.value.warnings).toEqual(['tls.duplicate_extension']);
+    expect(hostile.ok && hostile.value.extensionTypes.length).toBe(16_001);
+  });
+});
+
 describe('ClientHello duplicate extensions', () => {
   it('warns once for a repeated extension, with few or thousands of extensions', () => {
     const few = decodeClientHello(bytes(clientHelloBody({ exts: [ext(0xff01, [0]), ext(23, []), ext(23, [])] })), 0x0301);
