@@ -16,7 +16,7 @@ import { HttpParser } from './parser.js';
 import type { BodyMode, HttpParserSink } from './parser.js';
 import { SseParser } from './sse.js';
 import type { SseEvent } from './sse.js';
-import { header, mediaType } from './types.js';
+import { header, mediaType, sparseRecord } from './types.js';
 import type { HttpFlowInfo, HttpHead, HttpMessage, HttpRequestSummary } from './types.js';
 
 export interface HttpAnalyzerOptions {
@@ -99,7 +99,7 @@ export class HttpAnalyzer implements StreamAnalyzer {
     if (o.maxMessages !== undefined) trackerOpts.maxMessages = o.maxMessages;
     if (o.onPayload !== undefined) trackerOpts.onPayload = o.onPayload;
     const tracker = new RpcFlowTracker(flow, 'streamable-http', trackerOpts);
-    const http: HttpFlowInfo = { requests: [], requestCount: 0, responseCount: 0, statusCounts: {}, sseEvents: 0, bodiesCapped: 0, upgraded: false };
+    const http: HttpFlowInfo = { requests: [], requestCount: 0, responseCount: 0, statusCounts: sparseRecord(), sseEvents: 0, bodiesCapped: 0, upgraded: false };
     const popts = { bodyCap: o.bodyCap ?? 1024 * 1024, headerCap: o.headerCap ?? 64 * 1024 };
     const st: State = {
       req: undefined as unknown as HttpParser,

@@ -69,3 +69,21 @@ export interface HttpFlowInfo {
   /** 101 Switching Protocols or CONNECT tunnel: HTTP parsing stopped */
   upgraded: boolean;
 }
+
+/** an index far past any HTTP status code: setting it makes V8 keep the object's integer keys in a dictionary */
+const SPARSE_INDEX = '1048576';
+
+/**
+ * An empty record for counts keyed by HTTP status code. V8 stores integer-like keys ("200") in a
+ * fast elements array sized past the largest key: {"200": 1} took 2.6 KB, with a 404 5 KB, per
+ * flow (32 MB of the reference workload's 12 700 HTTP flows). Setting and deleting a far index
+ * first puts the object's elements in dictionary mode (≈ 0.2 KB); keys, order and JSON are the
+ * same.
+ */
+export function sparseRecord(): Record<string, number> {
+  const o: Record<string, number> = {};
+  o[SPARSE_INDEX] = 0;
+  delete o[SPARSE_INDEX];
+  return o;
+}
+

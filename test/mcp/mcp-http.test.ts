@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpAnalyzer } from '../../core/http/analyzer.js';
 import type { HttpFlowInfo } from '../../core/http/types.js';
+import { sparseRecord } from '../../core/http/types.js';
 import type { JsonRpcFlowInfo, McpFlowInfo, McpPayload } from '../../core/mcp/types.js';
 import { Want } from '../../core/flow/types.js';
 import { enc, feed, makeFlow } from './helpers.js';
@@ -252,3 +253,19 @@ describe('HttpAnalyzer + MCP (Streamable HTTP)', () => {
     expect(w).toBe(Want.DoneFlow);
   });
 });
+
+describe('sparseRecord (status counts)', () => {
+  it('holds status codes like a plain object: same keys, order and JSON', () => {
+    const r = sparseRecord();
+    expect(Object.keys(r)).toEqual([]);
+    expect(JSON.stringify(r)).toBe('{}');
+    r['404'] = 1;
+    r['200'] = 2;
+    r['503'] = 3;
+    expect(r).toEqual({ '200': 2, '404': 1, '503': 3 });
+    expect(JSON.stringify(r)).toBe(JSON.stringify({ '200': 2, '404': 1, '503': 3 }));
+    expect(Object.keys(r)).toEqual(['200', '404', '503']);
+    expect('1048576' in r).toBe(false);
+  });
+});
+
