@@ -119,15 +119,28 @@ function toolViolations(report: ScanReport, inventory: McpInventory, policy: Mcp
   const byKey = new Map(inventory.servers.map((s) => [s.key, s]));
   const peers = sessionPeers(report);
   const out = new Map<string, Violation>();
+  // per server, once: its registration and which rules its own labels match (a server keeps up
+  // to 1 024 host names: matching them again for every flow cost 1 024 globs per rule per flow)
+  const perServer = new Map<string, { reg: string | null; byServer: boolean[] }>();
   for (const f of report.flows) {
     if (!f.mcp) continue;
     const server = byKey.get(endpointLabel(f.server.ip, f.server.port));
     if (!server) continue;
-    const reg = matchRegistered(policy.servers, server.ip, server.port, server.hosts)?.name ?? server.registered;
-    const labels = [server.key, server.ip, ...server.hosts, ...httpHosts(f), ...(reg !== null ? [reg] : [])];
+    let known = perServer.get(server.key);
+    if (known === undefined) {
+      const reg = matchRegistered(policy.servers, server.ip, server.port, server.hosts)?.name ?? server.registered;
+      const labels = [server.key, server.ip, ...server.hosts, ...(reg !== null ? [reg] : [])];
+      known = { reg, byServer: policy.toolPolicy.map((r) => serverMatches(r.server, labels)) };
+      perServer.set(server.key, known);
+    }
+    const reg = known.reg;
+    const byServer = known.byServer;
+    const flowHosts = httpHosts(f);
     const client = peers.get(sessionOf(f))?.client ?? null;
     const rules = policy.toolPolicy.filter(
-      (r) => serverMatches(r.server, labels) && (r.client === null || clientMatches(r.client, f.client.ip, client?.name ?? null)),
+      (r, i) =>
+        (byServer[i] === true || (flowHosts.length > 0 && serverMatches(r.server, flowHosts))) &&
+        (r.client === null || clientMatches(r.client, f.client.ip, client?.name ?? null)),
     );
     if (rules.length === 0) continue;
     for (const m of mcpMessages(f)) {
