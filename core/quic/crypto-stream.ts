@@ -10,13 +10,23 @@
 export const CRYPTO_BUFFER_CAP = 64 * 1024;
 /** At most this many disjoint received ranges are tracked. */
 export const MAX_CRYPTO_RANGES = 128;
+/**
+ * CRYPTO data is taken only up to this far past the in-order prefix: the buffer grows to the
+ * highest offset taken, so one 1-byte frame at offset 65 000 made a flow hold 64 KiB per side (an
+ * audit: 27.6 MB of such Initials took 2.2 GB). An Initial's CRYPTO stream is a ClientHello or
+ * ServerHello (a post-quantum ClientHello ≈ 2 KiB); data further out is dropped and reported.
+ */
+export const CRYPTO_WINDOW = 8 * 1024;
 
 export class CryptoStream {
   private buf: Uint8Array = new Uint8Array(0);
   /** sorted, disjoint, non-adjacent [start, end) ranges received */
   private ranges: Array<[number, number]> = [];
 
-  constructor(readonly cap: number = CRYPTO_BUFFER_CAP) {}
+  constructor(
+    readonly cap: number = CRYPTO_BUFFER_CAP,
+    readonly window: number = CRYPTO_WINDOW,
+  ) {}
 
   /** Bytes available in order from offset 0. */
   get contiguousLength(): number {
@@ -43,7 +53,8 @@ export class CryptoStream {
    * Add CRYPTO data at `offset`. Returns the weird codes met (empty when all was well):
    * 'quic.crypto_buffer_cap' (data past the cap dropped), 'quic.crypto_overlap_mismatch'
    * (retransmitted bytes differ from those already held; the first copy is kept),
-   * 'quic.crypto_too_many_ranges' (a new disjoint range could not be tracked).
+   * 'quic.crypto_too_many_ranges' (a new disjoint range could not be tracked),
+   * 'quic.crypto_far_offset' (data past CRYPTO_WINDOW beyond the in-order prefix dropped).
    */
   add(offset: number, data: Uint8Array): string[] {
     const problems: string[] = [];
@@ -55,6 +66,12 @@ export class CryptoStream {
       end = this.cap;
     }
     if (start >= end) return problems;
+    const limit = this.contiguousLength + this.window;
+    if (end > limit) {
+      problems.push('quic.crypto_far_offset');
+      end = limit;
+      if (start >= end) return problems;
+    }
     // the ranges this data touches (overlaps or adjoins): [first, last), found by binary search,
     // so a frame costs O(log ranges + ranges touched), not a pass, rebuild and sort of the list
     // (an audit: 1-byte CRYPTO frames over 127 ranges ran at 1.3 MB/s)

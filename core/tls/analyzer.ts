@@ -34,22 +34,46 @@ const EMPTY = new Uint8Array(0);
 /**
  * Buffers for records and handshake messages that span chunks, reused once read: a flow's
  * partial record or message is assembled in one, and it comes back when the record or message
- * has been decoded (every decoder copies what it keeps) or the partial state is dropped. Only
- * buffers of POOLED_BYTES are pooled; longer handshake messages get a buffer of their own. A
- * direction holds at most one of each at a time, as before (bounded by the flow table's cap).
+ * has been decoded (every decoder copies what it keeps) or the partial state is dropped.
+ * Buffers come in power-of-two sizes from FIRST_BYTES up, each size with a small pool; a partial
+ * record or message starts in the smallest and moves up as its bytes arrive (room), so what a
+ * flow holds follows what it received, not what a header announced (an audit: headers
+ * promising a 16 MB hello and an 18 KiB record, 84 bytes of capture per flow, made every flow
+ * hold 164 KB: a 5 MB capture took 4.5 GB). A direction holds at most one of each at a time.
  */
-const POOLED_BYTES = MAX_RECORD + 5;
-const POOL_MAX = 64;
-const POOL: Uint8Array[] = [];
+const FIRST_BYTES = 2048;
+/** buffers kept per size class: 64 of 2 KiB, fewer of the larger (≈ 1 MB pooled at most) */
+const poolMax = (k: number): number => Math.max(4, 64 >> k);
+/** pools by size class: POOLS[k] holds buffers of FIRST_BYTES << k bytes */
+const POOLS: Uint8Array[][] = [];
 
-/** a buffer of at least `len` bytes (contents undefined: the caller writes before it reads) */
+function sizeClass(len: number): number {
+  let k = 0;
+  while (FIRST_BYTES << k < len) k++;
+  return k;
+}
+
+/** a buffer of at least `len` bytes, a power of two (contents undefined: the caller writes before it reads) */
 function takeBuffer(len: number): Uint8Array {
-  if (len > POOLED_BYTES) return new Uint8Array(len);
-  return POOL.pop() ?? new Uint8Array(POOLED_BYTES);
+  const k = sizeClass(len);
+  return POOLS[k]?.pop() ?? new Uint8Array(FIRST_BYTES << k);
 }
 
 function giveBuffer(b: Uint8Array | null): void {
-  if (b !== null && b.length === POOLED_BYTES && POOL.length < POOL_MAX) POOL.push(b);
+  if (b === null) return;
+  const k = sizeClass(b.length);
+  if (FIRST_BYTES << k !== b.length) return;
+  const pool = (POOLS[k] ??= []);
+  if (pool.length < poolMax(k)) pool.push(b);
+}
+
+/** `buf` (holding `have` bytes) with room for `need` bytes: the next size class up, contents kept */
+function room(buf: Uint8Array | null, have: number, need: number): Uint8Array {
+  if (buf !== null && buf.length >= need) return buf;
+  const nb = takeBuffer(need);
+  if (buf !== null && have > 0) nb.set(buf.subarray(0, have));
+  giveBuffer(buf);
+  return nb;
 }
 
 /** dst[at, at + (end - start)) = src[start, end) through a plain view (a Buffer's subarray costs more) */
@@ -256,7 +280,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
           }
           st.hdrHave = st.hdrLen;
           st.recType = st.v2 ? -1 : (chunk[p] ?? 0);
-          st.body = takeBuffer(len);
+          st.body = null; // allocated as the body's bytes arrive (room)
           st.bodyLen = len;
           st.bodyHave = 0;
           p = start;
@@ -271,16 +295,16 @@ export class TlsAnalyzer implements StreamAnalyzer {
           const len = this.headerLen(hdr, 0, st);
           if (len < 0) break;
           st.recType = st.v2 ? -1 : (hdr[0] ?? 0);
-          st.body = takeBuffer(len);
+          st.body = null;
           st.bodyLen = len;
           st.bodyHave = 0;
           if (len === 0) this.finishRecord(dir, st);
         }
         continue;
       }
-      const body = st.body;
-      if (body === null) break;
       const n = Math.min(st.bodyLen - st.bodyHave, chunk.length - p);
+      const body = room(st.body, st.bodyHave, st.bodyHave + n);
+      st.body = body;
       copyInto(body, st.bodyHave, chunk, p, p + n);
       st.bodyHave += n;
       p += n;
@@ -468,8 +492,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
         continue;
       }
       const n = Math.min(st.hsLen - st.hsGot, end - p);
-      if (st.hsBuf !== null && st.hsGot < st.hsKeep) {
+      if (st.hsGot < st.hsKeep) {
         const k = Math.min(n, st.hsKeep - st.hsGot);
+        st.hsBuf = room(st.hsBuf, st.hsGot, st.hsGot + k);
         copyInto(st.hsBuf, st.hsGot, data, p, p + k);
       }
       st.hsGot += n;
@@ -485,7 +510,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     st.hsLen = len;
     st.hsGot = 0;
     st.hsKeep = keepType(type) ? Math.min(len, MAX_HS_KEEP) : 0;
-    st.hsBuf = st.hsKeep > 0 ? takeBuffer(st.hsKeep) : null;
+    st.hsBuf = null; // allocated as the message's bytes arrive (room)
   }
 
   private endMessage(dir: Dir, st: DirState): void {

@@ -11,7 +11,10 @@ import { CryptoStream, MAX_CRYPTO_RANGES } from '../../core/quic/crypto-stream.j
 class Model {
   readonly have: boolean[];
   readonly buf: number[];
-  constructor(readonly cap: number) {
+  constructor(
+    readonly cap: number,
+    readonly window: number,
+  ) {
     this.have = new Array<boolean>(cap).fill(false);
     this.buf = new Array<number>(cap).fill(0);
   }
@@ -34,6 +37,13 @@ class Model {
       end = this.cap;
     }
     if (offset >= end) return problems;
+    const r0 = this.ranges()[0];
+    const limit = (r0 !== undefined && r0[0] === 0 ? r0[1] : 0) + this.window;
+    if (end > limit) {
+      problems.push('quic.crypto_far_offset');
+      end = limit;
+      if (offset >= end) return problems;
+    }
     const rs = this.ranges();
     if (!rs.some((r) => r[1] >= offset && r[0] <= end) && rs.length >= MAX_CRYPTO_RANGES) {
       problems.push('quic.crypto_too_many_ranges');
@@ -55,8 +65,9 @@ class Model {
 }
 
 describe('CryptoStream', () => {
-  it('agrees with a byte-map model under random frames', () => {
+  it('agrees with a byte-map model under random frames (window 200 past the in-order prefix)', () => {
     const CAP = 600;
+    const WINDOW = 200;
     const frame = fc.record({
       offset: fc.oneof(fc.integer({ min: 0, max: CAP + 20 }), fc.integer({ min: 0, max: 300 }).map((x) => x * 2)),
       len: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 80 })),
@@ -65,8 +76,8 @@ describe('CryptoStream', () => {
     });
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 400 }), (frames) => {
-        const s = new CryptoStream(CAP);
-        const m = new Model(CAP);
+        const s = new CryptoStream(CAP, WINDOW);
+        const m = new Model(CAP, WINDOW);
         for (const f of frames) {
           const data = Array.from({ length: f.len }, (_, i) => ((f.offset + i) * 7 + f.salt) & 0xff);
           expect(s.add(f.offset, Uint8Array.from(data))).toEqual(m.add(f.offset, data));
@@ -82,7 +93,7 @@ describe('CryptoStream', () => {
   });
 
   it('hits the range cap with every other byte, then still merges into existing ranges', () => {
-    const s = new CryptoStream(4 * MAX_CRYPTO_RANGES);
+    const s = new CryptoStream(4 * MAX_CRYPTO_RANGES, 4 * MAX_CRYPTO_RANGES);
     for (let i = 0; i < MAX_CRYPTO_RANGES; i++) expect(s.add(2 * i + 1, Uint8Array.of(1))).toEqual([]);
     expect(s.rangeCount).toBe(MAX_CRYPTO_RANGES);
     expect(s.add(3 * MAX_CRYPTO_RANGES, Uint8Array.of(1))).toEqual(['quic.crypto_too_many_ranges']);
@@ -92,4 +103,15 @@ describe('CryptoStream', () => {
     expect(s.rangeCount).toBe(MAX_CRYPTO_RANGES - 1);
     expect(s.contiguousLength).toBe(4);
   });
+
+  it('drops data past the window beyond the in-order prefix, and holds no buffer for it', () => {
+    const s = new CryptoStream();
+    expect(s.add(65_000, Uint8Array.of(1))).toEqual(['quic.crypto_far_offset']);
+    expect(s.rangeCount).toBe(0);
+    expect(s.add(0, new Uint8Array(3000).fill(7))).toEqual([]);
+    // the window slides with the prefix
+    expect(s.add(3000 + 8 * 1024 - 1, Uint8Array.of(1, 2))).toEqual(['quic.crypto_far_offset']);
+    expect(s.rangeCount).toBe(2);
+  });
 });
+
