@@ -81,12 +81,12 @@ export interface FlowTableOptions {
 }
 
 /**
+ * Segments with payload of a new flow checked against the range of an ended flow of its key.
  * Flows that ended after delivering bytes to a key-exchange analyzer are remembered
- * (core/flow/recent.ts, by flow key, the most recent RECENT_MAX for RECENT_MICROS of capture
- * time): a flow that starts mid-stream inside one's delivered sequence range is the same
- * connection's bytes arriving after it ended (flow.tcp.isn_conflict on both).
+ * (core/flow/recent.ts: the most recent RECENT_MAX for RECENT_MICROS of capture time); a flow
+ * that starts mid-stream inside one's delivered sequence range is the same connection's bytes
+ * arriving after it ended (flow.tcp.isn_conflict on both).
  */
-/** segments with payload of a new flow checked against an ended flow's range */
 const RECENT_CHECK_SEGMENTS = 32;
 
 export interface FlowTableStats {
