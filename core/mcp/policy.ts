@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseCidr } from '../risk/match.js';
-import { readPolicyText } from '../util/yaml.js';
+import { isMapping, readPolicyText } from '../util/yaml.js';
 
 export { auditMcp } from './audit.js';
 
@@ -71,13 +71,7 @@ const RULE_KEYS = ['server', 'client', 'allow', 'deny'];
 const URL_HINT = 'must be a string like http://host:port/path';
 
 type Obj = Record<string, unknown>;
-
-/** a plain mapping (not a list, nor a Set / Map / Date / Buffer from a YAML tag) */
-function isObj(v: unknown): v is Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+const isObj = isMapping;
 
 function shown(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s).replace(/[^\x20-\x7e…]/g, '?');

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { clip, readPolicyText } from '../util/yaml.js';
+import { clip, isMapping, readPolicyText } from '../util/yaml.js';
 import type { RiskLevel } from '../report/model.js';
 import type { KexClass } from '../tls/types.js';
 import { KEX_CLASSES } from '../tls/types.js';
@@ -98,12 +98,7 @@ export function defaultPolicy(): Policy {
 
 type Obj = Record<string, unknown>;
 
-/** a plain mapping (not a list, nor a Set / Map / Date / Buffer from a YAML tag) */
-const isObj = (v: unknown): v is Obj => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
+const isObj = isMapping;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const KEX: readonly KexClass[] = KEX_CLASSES;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;

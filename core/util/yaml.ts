@@ -84,3 +84,10 @@ export function readPolicyText(text: string, json: boolean): PolicyText {
     return { kind: 'error', problem: clip(e instanceof Error ? e.message : String(e), 120) };
   }
 }
+
+/** a plain mapping of a parsed policy document (not a list, nor a Set / Map / Date / Buffer from a YAML tag) */
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
