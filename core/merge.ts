@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FlowReport, ScanReport } from './report/model.js';
 import { summarize } from './report/build.js';
-import { MAX_FLOW_REPORTS, finalizeReport, notListedSummary } from './scan.js';
+import { MAX_EMPTY_FLOW_REPORTS, MAX_FLOW_REPORTS, finalizeReport, notListedSummary } from './scan.js';
 import type { FinalizeOptions, ScanOptions } from './scan.js';
 import { scanInWorker } from './worker/pool.js';
 import type { ScanProgress } from './worker/pool.js';
@@ -43,7 +43,8 @@ export function sliceInputs(paths: string[], sizes: number[], n: number): string
  * Merge raw reports (in input order) into one raw report, listing `maxFlowReports` flows at
  * most: each slice stopped at that many, and the flows past it in input order are counted as not
  * listed (which flows a capped report lists can differ from a serial scan's, whose cap follows
- * the order in which flows end).
+ * the order in which flows end). Payload-less flows share one MAX_EMPTY_FLOW_REPORTS budget
+ * across the parts, the rest counted in emptyFlowsNotListed, as in a serial scan.
  */
 export function mergeRawReports(parts: ScanReport[], maxFlowReports = MAX_FLOW_REPORTS): ScanReport {
   const first = parts[0];
@@ -63,10 +64,20 @@ export function mergeRawReports(parts: ScanReport[], maxFlowReports = MAX_FLOW_R
     notListedBytes += bytes;
     for (const [k, v] of Object.entries(by)) notListedBy[k] = (notListedBy[k] ?? 0) + v;
   };
+  // payload-less flows listed so far: one budget for the whole scan, as a serial scan has (each
+  // worker had its own, so -j 2 listed up to twice as many: found by an audit)
+  let emptyListed = 0;
   for (const r of parts) {
     for (const f of r.flows) {
       f.id += offset;
       if (f.kex.resumedFromFlow !== undefined) f.kex.resumedFromFlow += offset;
+      if (f.bytes.clientToServer === 0 && f.bytes.serverToClient === 0) {
+        if (emptyListed >= MAX_EMPTY_FLOW_REPORTS) {
+          empty++;
+          continue;
+        }
+        emptyListed++;
+      }
       if (flows.length < maxFlowReports) flows.push(f);
       else countNotListed(1, { [f.kex.negotiated]: 1 }, f.bytes.clientToServer + f.bytes.serverToClient);
     }

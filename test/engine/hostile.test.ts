@@ -99,6 +99,23 @@ describe('hostile captures', () => {
     expect(report.summary.flowsEvicted).toBeGreaterThan(N - 2000);
     expect(report.flows.length).toBe(MAX_EMPTY_FLOW_REPORTS);
     expect(report.summary['emptyFlowsNotListed']).toBe(N - MAX_EMPTY_FLOW_REPORTS);
+    // a parallel scan of the file twice (-j 2) lists as many as a serial scan of both: one
+    // budget for payload-less flows, not one per worker (an audit: -j 2 listed twice as many)
+    const serial = new ScanSession({ maxFlows: 1000 });
+    await serial.addInput(file);
+    await serial.addInput(file);
+    const both = serial.finish({ raw: true });
+    const parts = [];
+    for (let k = 0; k < 2; k++) {
+      const w = new ScanSession({ maxFlows: 1000 });
+      await w.addInput(file);
+      parts.push(w.finish({ raw: true }));
+    }
+    const merged = mergeRawReports(parts);
+    expect(merged.flows.length).toBe(both.flows.length);
+    expect(merged.flows.length).toBe(MAX_EMPTY_FLOW_REPORTS);
+    expect(merged.summary['emptyFlowsNotListed']).toBe(both.summary['emptyFlowsNotListed']);
+    expect(merged.summary['emptyFlowsNotListed']).toBe(2 * N - MAX_EMPTY_FLOW_REPORTS);
   });
 
   it('flows with payload past the listing cap are counted, classified, and not held', async () => {
