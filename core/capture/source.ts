@@ -347,6 +347,13 @@ export async function scanStream(
     // 200 KB), at most GZIP_JOIN_BYTES at a time, as a file's own reads would
     let join: Buffer[] = [];
     let joinBytes = 0;
+    /** the joined pieces as one buffer (emptied) */
+    const joined = (): Buffer => {
+      const b = join.length === 1 ? (join[0] as Buffer) : Buffer.concat(join, joinBytes);
+      join = [];
+      joinBytes = 0;
+      return b;
+    };
     function* give(bs: Buffer[], flush: boolean): Generator<Buffer> {
       for (const b of bs) {
         if (b.length >= GZIP_JOIN_BYTES && joinBytes === 0) {
@@ -355,17 +362,9 @@ export async function scanStream(
         }
         join.push(b);
         joinBytes += b.length;
-        if (joinBytes >= GZIP_JOIN_BYTES) {
-          yield join.length === 1 ? (join[0] as Buffer) : Buffer.concat(join, joinBytes);
-          join = [];
-          joinBytes = 0;
-        }
+        if (joinBytes >= GZIP_JOIN_BYTES) yield joined();
       }
-      if (flush && joinBytes > 0) {
-        yield join.length === 1 ? (join[0] as Buffer) : Buffer.concat(join, joinBytes);
-        join = [];
-        joinBytes = 0;
-      }
+      if (flush && joinBytes > 0) yield joined();
     }
     for (const c of outer.chunks) yield* give(take(c), false);
     for (;;) {

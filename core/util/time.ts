@@ -24,9 +24,8 @@ export function isoRepresentable(us: number): boolean {
 
 /** "YYYY-MM-DDTHH:MM:SS.ffffffZ" (microseconds); EPOCH_ISO when `us` has no such form (isoRepresentable) */
 export function microsToIso(us: number): string {
+  if (!isoRepresentable(us)) return EPOCH_ISO; // false for NaN too
   const sec = Math.floor(us / 1_000_000);
-  // false for NaN too
-  if (!(sec >= ISO_MIN_SECONDS && sec <= ISO_MAX_SECONDS)) return EPOCH_ISO;
   if (sec !== lastSecond) {
     const d = new Date(sec * 1000);
     lastPrefix = d.toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
