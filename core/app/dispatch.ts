@@ -4,7 +4,8 @@
  * where signatures could overlap; each sniffer checks a protocol's own first bytes:
  * TLS record or SSLv2 hello (RFC 8446 §5.1, RFC 5246 App. E.2), SSH banner (RFC 4253 §4.2),
  * HTTP/1.1 request or status line (RFC 9112 §3, §4), newline-delimited JSON-RPC 2.0,
- * QUIC long header (RFC 9000 §17.2), DNS header (RFC 1035 §4.1.1).
+ * QUIC long header (RFC 9000 §17.2), DNS header (RFC 1035 §4.1.1), and the greetings and first
+ * messages of protocols that upgrade to TLS in-band (STARTTLS and kin: core/app/starttls.ts).
  */
 import type { AppFactory, AttachDatagram, AttachStream, Dir, Flow } from '../flow/types.js';
 import { sniffTls, TlsAnalyzer } from '../tls/analyzer.js';
@@ -16,6 +17,7 @@ import { looksLikeClientInitial, sniffQuic, QuicAnalyzer } from '../quic/analyze
 import type { Weirds } from '../util/weirds.js';
 import { DnsAnalyzer, DnsStreamAnalyzer, looksLikeDns, looksLikeDnsOverTcp } from './dns.js';
 import { SocksAnalyzer, sniffSocks } from './socks.js';
+import { StartTlsAnalyzer, sniffStartTls } from './starttls.js';
 
 export interface DispatchOptions {
   /** in-memory view of MCP argument/result values for sensitivity detectors (never stored) */
@@ -63,6 +65,14 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       if (socks !== null) {
         // the proxied stream is analysed by whatever follows the SOCKS handshake
         return { analyzer: new SocksAnalyzer(socks, (f, d, c) => factory.attachStream(f, d, c)?.analyzer ?? null), clientIsDir: dir };
+      }
+      if (tlsOn) {
+        const st = sniffStartTls(chunk);
+        if (st !== null) {
+          // a greeting names the other side the client; a PostgreSQL client speaks first
+          const clientIsDir: Dir = st.senderIsServer ? (dir === 0 ? 1 : 0) : dir;
+          return { analyzer: new StartTlsAnalyzer(st.protocol), clientIsDir };
+        }
       }
       return null;
     },

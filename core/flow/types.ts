@@ -56,7 +56,11 @@ export interface DatagramAnalyzer {
 export type EndReason = 'fin' | 'rst' | 'idle' | 'evicted' | 'capture-end';
 
 /** Plaintext application protocol recognised by content. */
-export type AppProto = 'tls' | 'ssh' | 'quic' | 'http' | 'mcp' | 'dns' | 'unknown';
+export type AppProto =
+  | 'tls' | 'ssh' | 'quic' | 'http' | 'mcp' | 'dns'
+  // plaintext sessions of protocols that could have upgraded to TLS (core/app/starttls.ts)
+  | 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql'
+  | 'unknown';
 
 /** Per-flow issue codes are capped at this many distinct entries. */
 export const MAX_FLOW_ISSUES = 16;

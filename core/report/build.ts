@@ -17,6 +17,7 @@ import type { SshInfo } from '../ssh/types.js';
 import { toMcpReport } from '../mcp/report.js';
 import type { McpFlowInfo } from '../mcp/types.js';
 import type { HttpFlowInfo } from '../http/types.js';
+import type { StartTlsInfo } from '../app/starttls.js';
 import { microsToIso } from '../util/time.js';
 import type { FlowReport, KexReport, ScanReport, TlsReport } from './model.js';
 
@@ -266,9 +267,12 @@ function kexFor(flow: Flow): KexReport {
     if (amb !== undefined && amb !== null) unclaimSshKex(k, amb);
     return k;
   }
-  if (PLAINTEXT_APPS.has(flow.app)) {
+  const starttls = flow.ext['starttls'] as StartTlsInfo | undefined;
+  if (PLAINTEXT_APPS.has(flow.app) || starttls?.plaintext === true) {
     return { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' };
   }
+  // a protocol that upgrades in-band whose TLS handshake (or plaintext session) is not in the capture
+  if (starttls !== undefined) return { offered: 'unknown', negotiated: 'unknown', group: null, reason: 'no-handshake-in-capture', mechanism: null };
   const payload = flow.bytes[0] + flow.bytes[1];
   const reason = payload === 0 ? 'no-payload' : flow.issues.includes('tcp.midstream') ? 'no-handshake-in-capture' : 'unrecognised-protocol';
   return { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null };
@@ -308,6 +312,7 @@ export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
   // the SSH part names no kex the classification does not count (an ambiguous stream's)
   if (ssh) r['ssh'] = kex.negotiated === 'unknown' && ssh.negotiatedKex !== null && ambiguityOf(flow) !== undefined ? { ...ssh, negotiatedKex: null } : ssh;
   if (flow.ext['socks']) r['socks'] = flow.ext['socks'];
+  if (flow.ext['starttls']) r['starttls'] = flow.ext['starttls'];
   const http = flow.ext['http'] as HttpFlowInfo | undefined;
   if (http) {
     // request lines without query values (HttpRequestSummary never keeps them)

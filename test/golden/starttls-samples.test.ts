@@ -1,0 +1,144 @@
+/**
+ * Golden tests on the STARTTLS samples in samples/starttls/ (made by
+ * samples/make-starttls-samples.sh with real clients and servers: Python's smtplib, imaplib,
+ * poplib and ftplib, psql against PostgreSQL 15, the MariaDB 10.11 client and server, Dovecot
+ * 2.3, a Node 22 SMTP client): every conversation's payload bytes and every TLS handshake after
+ * the in-band upgrade against the tshark truth in samples/starttls/truth/ (tshark follows
+ * STARTTLS on these protocols' standard ports), plus the class each sample was made to show and
+ * what the upgrade looked like.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scanInputs } from '../../core/scan.js';
+import type { StartTlsInfo } from '../../core/app/starttls.js';
+import { findFlow } from './helpers.js';
+import type { TruthConv, TruthTlsFlow } from './helpers.js';
+
+const DIR = new URL('../../samples/starttls/', import.meta.url).pathname;
+
+interface Truth {
+  capture: string;
+  sha256: string;
+  packets: number;
+  conversations: TruthConv[];
+  tls_flows: TruthTlsFlow[];
+}
+
+const truthOf = (name: string): Truth => JSON.parse(readFileSync(`${DIR}truth/${name}.truth.json`, 'utf8')) as Truth;
+
+/** what each sample was made to show: app, [offered, negotiated, group], and the STARTTLS record */
+const EXPECTED: Record<string, { app: string; kex: [string, string, string | null]; starttls: Partial<StartTlsInfo> }> = {
+  'smtp-starttls-hybrid.pcap': {
+    app: 'tls',
+    kex: ['hybrid', 'hybrid', 'X25519MLKEM768'],
+    starttls: { protocol: 'smtp', request: 'STARTTLS', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'smtp-starttls.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'smtp', request: 'STARTTLS', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'smtp-plain.pcap': {
+    app: 'smtp',
+    kex: ['plaintext', 'plaintext', null],
+    starttls: { protocol: 'smtp', request: null, upgraded: false, plaintext: true, plaintextCommand: 'MAIL' },
+  },
+  'imap-starttls.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'imap', request: 'STARTTLS', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'pop3-stls.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'pop3', request: 'STLS', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'ftp-auth-tls.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'ftp', request: 'AUTH TLS', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  // PostgreSQL's default ssl_ecdh_curve is prime256v1
+  'postgresql-ssl.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'secp256r1'],
+    starttls: { protocol: 'postgresql', request: 'SSLRequest', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'postgresql-plain.pcap': {
+    app: 'postgresql',
+    kex: ['plaintext', 'plaintext', null],
+    starttls: { protocol: 'postgresql', request: null, upgraded: false, plaintext: true, plaintextCommand: 'StartupMessage' },
+  },
+  'mysql-ssl.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'mysql', request: 'SSLRequest', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'mysql-plain.pcap': {
+    app: 'mysql',
+    kex: ['plaintext', 'plaintext', null],
+    starttls: { protocol: 'mysql', request: null, upgraded: false, plaintext: true, plaintextCommand: 'HandshakeResponse' },
+  },
+};
+const CAPTURES = Object.keys(EXPECTED).sort();
+
+describe('samples/starttls/ against their tshark truth', () => {
+  it('has the captures, each matching its truth file, under 100 KB in total', () => {
+    const found = readdirSync(DIR).filter((n) => n.endsWith('.pcap')).sort();
+    expect(found).toEqual(CAPTURES);
+    for (const name of found) {
+      const t = truthOf(name);
+      expect(t.capture).toBe(name);
+      expect(createHash('sha256').update(readFileSync(`${DIR}${name}`)).digest('hex'), name).toBe(t.sha256);
+      // a TLS handshake in the truth exactly when the sample was made to upgrade
+      expect(t.tls_flows.length, name).toBe(EXPECTED[name]?.starttls.upgraded ? 1 : 0);
+    }
+    expect(found.reduce((s, n) => s + statSync(`${DIR}${n}`).size, 0)).toBeLessThan(100 * 1024);
+  });
+
+  for (const name of CAPTURES) {
+    it(name, async () => {
+      const truth = truthOf(name);
+      const want = EXPECTED[name];
+      if (!want) throw new Error(`no expectation for ${name}`);
+      const report = await scanInputs([`${DIR}${name}`]);
+      expect(report.scan.inputs[0]?.packets).toBe(truth.packets);
+      expect(report.flows.length).toBe(truth.conversations.length);
+      for (const c of truth.conversations) {
+        const hit = findFlow(report.flows, c.transport, c.client, c.server);
+        expect(hit, `${c.transport} ${c.client} → ${c.server}`).not.toBeNull();
+        if (!hit) continue;
+        expect(hit.reversed).toBe(false);
+        expect(hit.flow.bytes.clientToServer).toBe(c.bytes_c2s);
+        expect(hit.flow.bytes.serverToClient).toBe(c.bytes_s2c);
+        const f = hit.flow;
+        expect(f.app).toBe(want.app);
+        expect([f.kex.offered, f.kex.negotiated, f.kex.group]).toEqual(want.kex);
+        expect(f['starttls']).toMatchObject(want.starttls);
+        expect(f.issues).toEqual([]);
+      }
+      for (const t of truth.tls_flows) {
+        const hit = findFlow(report.flows, 'tcp', t.client, t.server);
+        const tls = hit?.flow.tls;
+        expect(tls, `${t.client} has TLS facts`).toBeTruthy();
+        if (!tls) continue;
+        expect(tls.sni).toBe(t.sni);
+        expect(tls.version).toBe(t.version);
+        expect(tls.offeredGroups).toEqual(t.offered_groups);
+        expect(tls.keyShareGroups).toEqual(t.key_share_groups);
+        expect(tls.selectedGroup).toBe(t.selected_group);
+        expect(tls.helloRetryRequest).toBe(t.hrr);
+        expect(tls.cipherSuite).toBe(t.cipher_suite);
+      }
+    });
+  }
+
+  it('the plaintext samples are the scan\'s plaintext findings, the upgraded ones are not', async () => {
+    const report = await scanInputs(CAPTURES.map((n) => `${DIR}${n}`));
+    const plaintext = report.flows.filter((f) => f.kex.negotiated === 'plaintext').map((f) => f.app).sort();
+    expect(plaintext).toEqual(['mysql', 'postgresql', 'smtp']);
+    const ports = new Set((report.findings ?? []).filter((f) => f.ruleId === 'HNDL002').map((f) => f.server));
+    expect([...ports].sort()).toEqual(['127.0.0.1:25', '127.0.0.1:3306', '127.0.0.1:5432']);
+  });
+});
