@@ -445,19 +445,23 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     if (b.length - p < 4) return 0;
     const len = le24(b, p);
     if (dir === 1) {
-      if (!isMysqlGreeting(b.subarray(p))) return STOP;
+      // the whole greeting first (isMysqlGreeting bounds it to 1 KiB): it may come in pieces
+      if (len > 1024) return STOP;
       if (b.length - p < 4 + len) return 0;
+      if (!isMysqlGreeting(b.subarray(p, p + 4 + len))) return STOP;
       this.firstRead[1] = true;
       return 4 + len;
     }
     if (b.length - p < 8) return 0;
-    this.firstRead[0] = true;
     const caps = le32(b, p + 4);
     if ((caps & MYSQL_CLIENT_PROTOCOL_41) === 0) return STOP;
     if (len === MYSQL_SSL_REQUEST_LEN && (caps & MYSQL_CLIENT_SSL) !== 0) {
+      if (b.length - p < 4 + len) return 0;
+      this.firstRead[0] = true;
       this.info.request = 'SSLRequest';
       return 4 + len;
     }
+    this.firstRead[0] = true;
     // HandshakeResponse41: the user name in the clear, then the session
     this.info.plaintext = true;
     this.info.plaintextCommand = 'HandshakeResponse';

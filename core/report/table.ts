@@ -54,6 +54,12 @@ function serverText(f: FlowReport): string {
   return safeText(serverLabel(f));
 }
 
+/** the app column without an SNI: a TLS session upgraded in-band names its protocol (`smtp+tls`) */
+function appLabel(f: FlowReport): string {
+  const st = f['starttls'] as { protocol?: unknown; upgraded?: unknown } | undefined;
+  return f.app === 'tls' && st?.upgraded === true && typeof st.protocol === 'string' ? `${safeText(st.protocol)}+tls` : f.app;
+}
+
 export function renderTable(report: ScanReport, opts: TableOptions): string {
   const out: string[] = [];
   const paint = (cls: string, text: string): string => (opts.color ? `${ANSI[cls] ?? ''}${text}${RESET}` : text);
@@ -64,7 +70,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const cells = rows.map((f) => [
     endpointLabel(f.client.ip, f.client.port),
     `${endpointLabel(f.server.ip, f.server.port)}/${f.transport}`,
-    f.tls?.sni ? safeText(f.tls.sni) : f.mcp ? 'mcp' : f.app,
+    f.tls?.sni ? safeText(f.tls.sni) : f.mcp ? 'mcp' : appLabel(f),
     `${f.kex.offered} → ${f.kex.negotiated}`,
     f.kex.group ? safeText(f.kex.group) : f.kex.reason ? `(${f.kex.reason})` : '',
     f.sensitivity ? `${f.sensitivity.category} ${f.sensitivity.lifetimeYears}y` : '',

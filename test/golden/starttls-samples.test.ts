@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { StartTlsInfo } from '../../core/app/starttls.js';
+import { renderTable } from '../../core/report/table.js';
 import { findFlow } from './helpers.js';
 import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
@@ -140,5 +141,8 @@ describe('samples/starttls/ against their tshark truth', () => {
     expect(plaintext).toEqual(['mysql', 'postgresql', 'smtp']);
     const ports = new Set((report.findings ?? []).filter((f) => f.ruleId === 'HNDL002').map((f) => f.server));
     expect([...ports].sort()).toEqual(['127.0.0.1:25', '127.0.0.1:3306', '127.0.0.1:5432']);
+    // the table names the protocol of an upgraded session without SNI
+    const table = renderTable(report, { color: false, width: 200 });
+    for (const label of ['smtp+tls', 'imap+tls', 'pop3+tls', 'ftp+tls', 'postgresql+tls', 'mysql+tls']) expect(table).toContain(label);
   });
 });

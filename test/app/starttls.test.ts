@@ -1,0 +1,319 @@
+/**
+ * Byte fixtures for core/app/starttls.ts: the greetings and first messages that open each
+ * protocol, the in-band upgrade to TLS found by content in either delivery order and at any
+ * chunking, refused upgrades and plaintext sessions, and the bounds on what is held before the
+ * switch (named issues, never a throw).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_LINE, MAX_LINES, PREAMBLE_MAX, StartTlsAnalyzer, sniffStartTls } from '../../core/app/starttls.js';
+import type { StartTlsInfo } from '../../core/app/starttls.js';
+import { createAppFactory } from '../../core/app/dispatch.js';
+import { MAX_FLOW_ISSUES, Want } from '../../core/flow/types.js';
+import type { Dir, Flow } from '../../core/flow/types.js';
+import { flowToReport } from '../../core/report/build.js';
+import { clientHelloBody, fakeFlow, groups, handshake, keyShares, record, serverHelloBody, serverKeyShare, sni, versions, selectedVersion, fill } from '../tls/helpers.js';
+
+const text = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+const cat = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
+
+/** a TLS 1.3 ClientHello record offering and sharing x25519, with SNI `host` */
+function clientHello(host = 'mail.example'): Uint8Array {
+  const body = clientHelloBody({ exts: [sni(host), groups([0x001d]), versions([0x0304]), keyShares([[0x001d, fill(32)]])] });
+  return Uint8Array.from(record(0x16, handshake(1, body), 0x0301));
+}
+/** a TLS 1.3 ServerHello record selecting x25519 */
+function serverHello(): Uint8Array {
+  return Uint8Array.from(record(0x16, handshake(2, serverHelloBody({ suite: 0x1302, exts: [selectedVersion(0x0304), serverKeyShare(0x001d, 32)] }))));
+}
+
+function flow(serverPort: number): Flow {
+  return { ...fakeFlow(), serverPort };
+}
+
+/** feeds [dir, bytes] steps to a fresh analyzer, each split into pieces of `piece` bytes */
+function run(protocol: StartTlsInfo['protocol'], port: number, steps: Array<[Dir, Uint8Array]>, piece = Infinity): { f: Flow; a: StartTlsAnalyzer; wants: Want[] } {
+  const f = flow(port);
+  const a = new StartTlsAnalyzer(protocol);
+  const wants: Want[] = [];
+  const stopped = [false, false];
+  for (const [dir, bytes] of steps) {
+    for (let i = 0; i < bytes.length && !stopped[dir]; i += piece) {
+      const w = a.onData(f, dir, bytes.subarray(i, Math.min(bytes.length, i + piece)), 0);
+      wants.push(w);
+      if (w === Want.DoneDir) stopped[dir] = true;
+      if (w === Want.DoneFlow) stopped[0] = stopped[1] = true;
+    }
+  }
+  a.onEnd(f);
+  return { f, a, wants };
+}
+
+const SMTP_UPGRADE: Array<[Dir, Uint8Array]> = [
+  [1, text('220 mx.example ESMTP\r\n')],
+  [0, text('EHLO client.example\r\n')],
+  [1, text('250-mx.example\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n')],
+  [0, text('STARTTLS\r\n')],
+  // the answer and the ServerHello in one chunk: the switch is at the line end
+  [1, cat(text('220 2.0.0 Ready to start TLS\r\n'), serverHello())],
+  [0, clientHello()],
+];
+
+describe('sniffStartTls', () => {
+  it('recognises each greeting or first message and who sent it', () => {
+    expect(sniffStartTls(text('220 mx.example ESMTP Postfix\r\n'))).toEqual({ protocol: 'smtp-or-ftp', senderIsServer: true });
+    expect(sniffStartTls(text('220-first line of a multi-line greeting\r\n'))).toEqual({ protocol: 'smtp-or-ftp', senderIsServer: true });
+    expect(sniffStartTls(text('+OK Dovecot ready.\r\n'))).toEqual({ protocol: 'pop3', senderIsServer: true });
+    expect(sniffStartTls(text('* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n'))).toEqual({ protocol: 'imap', senderIsServer: true });
+    expect(sniffStartTls(text('* PREAUTH ready\n'))).toEqual({ protocol: 'imap', senderIsServer: true });
+    expect(sniffStartTls(text('200 news.example ready\r\n'))).toEqual({ protocol: 'nntp', senderIsServer: true });
+    expect(sniffStartTls(Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]))).toEqual({ protocol: 'postgresql', senderIsServer: false });
+    expect(sniffStartTls(pgStartup())).toEqual({ protocol: 'postgresql', senderIsServer: false });
+    expect(sniffStartTls(mysqlGreeting())).toEqual({ protocol: 'mysql', senderIsServer: true });
+  });
+
+  it('rejects what only resembles them', () => {
+    expect(sniffStartTls(text('220 no line end yet'))).toBeNull(); // a greeting is a whole line
+    expect(sniffStartTls(text('HTTP/1.1 200 OK\r\n'))).toBeNull();
+    expect(sniffStartTls(text('220 bell\x07\r\n'))).toBeNull(); // control character
+    expect(sniffStartTls(text('2200 ok\r\n'))).toBeNull();
+    expect(sniffStartTls(Uint8Array.from([0, 0, 0, 8, 0, 0, 0, 0]))).toBeNull();
+    expect(sniffStartTls(Uint8Array.from([0, 0, 0, 40, 0, 3, 0, 0, 0xff, 0]))).toBeNull(); // a startup message needs a parameter name
+    expect(sniffStartTls(new Uint8Array(0))).toBeNull();
+    expect(sniffStartTls(text(`220 ${'x'.repeat(MAX_LINE)}\r\n`))).toBeNull();
+  });
+
+  it('the dispatcher attaches it only after every TLS-first and plaintext sniffer, and names the greeting sender the server', () => {
+    const f = flow(25);
+    const at = createAppFactory().attachStream(f, 0, text('220 mx.example ESMTP\r\n'));
+    expect(at?.analyzer.name).toBe('starttls');
+    expect(at?.clientIsDir).toBe(1);
+    expect(f.app).toBe('unknown'); // named only once the client's commands confirm it
+    expect(createAppFactory({ tls: false }).attachStream(flow(25), 0, text('220 mx.example ESMTP\r\n'))).toBeNull();
+    const pg = createAppFactory().attachStream(flow(5432), 0, Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]));
+    expect(pg?.clientIsDir).toBe(0);
+  });
+});
+
+function pgStartup(): Uint8Array {
+  const params = text('user\0agent\0database\0app\0\0');
+  const b = Buffer.alloc(8);
+  b.writeUInt32BE(8 + params.length, 0);
+  b.writeUInt32BE(0x00030000, 4);
+  return cat(b, params);
+}
+function mysqlGreeting(caps = 0xf7ff): Uint8Array {
+  const payload = cat(
+    Uint8Array.from([0x0a]),
+    text('10.11.6-MariaDB\0'),
+    Uint8Array.from([1, 0, 0, 0]),
+    text('abcdefgh'),
+    Uint8Array.from([0, caps & 0xff, caps >> 8, 8, 2, 0, 0xff, 0xc1, 21]),
+    new Uint8Array(10),
+    text('ijklmnopqrst\0mysql_native_password\0'),
+  );
+  return cat(Uint8Array.from([payload.length & 0xff, payload.length >> 8, 0, 0]), payload);
+}
+function mysqlSslRequest(): Uint8Array {
+  const p = Buffer.alloc(32);
+  p.writeUInt32LE(0x000aa20d | 0x0800 | 0x0200, 0); // PROTOCOL_41, SSL, SECURE_CONNECTION …
+  p.writeUInt32LE(16 * 1024 * 1024, 4);
+  p[8] = 45;
+  return cat(Uint8Array.from([32, 0, 0, 1]), p);
+}
+function mysqlLogin(): Uint8Array {
+  const p = cat(Buffer.from([0x0d, 0xa2, 0x0a, 0x00]), Buffer.alloc(4), Uint8Array.from([45]), Buffer.alloc(23), text('agent\0'), Uint8Array.from([0]));
+  return cat(Uint8Array.from([p.length, 0, 0, 1]), p);
+}
+
+describe('StartTlsAnalyzer', () => {
+  it('SMTP: follows EHLO and STARTTLS to the handshake, which is decoded as TLS', () => {
+    const { f, a } = run('smtp-or-ftp', 25, SMTP_UPGRADE);
+    expect(a.info).toEqual({ protocol: 'smtp', request: 'STARTTLS', answer: 'accepted', upgraded: true, plaintext: false, plaintextCommand: null });
+    expect(f.app).toBe('tls');
+    expect(f.tls?.clientHello?.sni).toBe('mail.example');
+    expect(f.tls?.serverHello?.keyShareGroup).toBe(0x001d);
+    // what was read before the switch counts toward the bytes whose retransmissions are checked
+    const preClient = 'EHLO client.example\r\nSTARTTLS\r\n'.length;
+    expect(a.usedBytes(0)).toBeGreaterThanOrEqual(preClient + clientHello().length);
+  });
+
+  it('the same at every chunking, down to one byte at a time', () => {
+    const whole = run('smtp-or-ftp', 25, SMTP_UPGRADE);
+    for (const piece of [1, 2, 3, 7, 64]) {
+      const r = run('smtp-or-ftp', 25, SMTP_UPGRADE, piece);
+      expect(r.a.info, `pieces of ${piece}`).toEqual(whole.a.info);
+      expect(r.f.tls?.clientHello?.sni).toBe('mail.example');
+      expect(r.f.tls?.serverHello?.cipherSuite).toBe(0x1302);
+      expect(r.f.issues).toEqual([]);
+    }
+  });
+
+  it('the server direction delivered first (capture order across directions) still switches by content', () => {
+    const steps: Array<[Dir, Uint8Array]> = [
+      [1, text('220 mx.example ESMTP\r\n250 ok\r\n220 go ahead\r\n')],
+      [1, serverHello()],
+      [0, text('EHLO c\r\nSTARTTLS\r\n')],
+      [0, clientHello('late.example')],
+    ];
+    const { f, a } = run('smtp-or-ftp', 25, steps);
+    expect(a.info.upgraded).toBe(true);
+    expect(a.info.answer).toBeNull(); // the 220 came before the request was read: not taken as its answer
+    expect(f.tls?.clientHello?.sni).toBe('late.example');
+    expect(f.tls?.serverHello).toBeTruthy();
+  });
+
+  it('a refused STARTTLS followed by MAIL is a plaintext session', () => {
+    const { f, a, wants } = run('smtp-or-ftp', 25, [
+      [1, text('220 mx ESMTP\r\n')],
+      [0, text('EHLO c\r\nSTARTTLS\r\n')],
+      [1, text('250 mx\r\n454 4.7.0 TLS not available\r\n')],
+      [0, text('MAIL FROM:<a@example>\r\nRCPT TO:<b@example>\r\n')],
+    ]);
+    expect(a.info).toMatchObject({ protocol: 'smtp', request: 'STARTTLS', answer: 'refused', upgraded: false, plaintext: true, plaintextCommand: 'MAIL' });
+    expect(f.app).toBe('smtp');
+    expect(wants.at(-1)).toBe(Want.DoneFlow);
+    const r = flowToReport(f);
+    expect([r?.kex.offered, r?.kex.negotiated]).toEqual(['plaintext', 'plaintext']);
+    expect(r?.['starttls']).toMatchObject({ plaintext: true });
+  });
+
+  it('a session that ends before an upgrade or any content is unknown, not plaintext', () => {
+    const { f, a } = run('smtp-or-ftp', 25, [
+      [1, text('220 mx ESMTP\r\n')],
+      [0, text('EHLO c\r\n')],
+      [1, text('250 mx\r\n')],
+    ]);
+    f.bytes = [10, 20];
+    expect(a.info.plaintext).toBe(false);
+    const r = flowToReport(f);
+    expect([r?.kex.negotiated, r?.kex.reason]).toEqual(['unknown', 'no-handshake-in-capture']);
+  });
+
+  it('FTP: AUTH TLS (and AUTH SSL) upgrade; the client\'s first command tells FTP from SMTP', () => {
+    for (const arg of ['TLS', 'SSL', 'tls']) {
+      const { f, a } = run('smtp-or-ftp', 21, [
+        [1, text('220 ftp ready\r\n')],
+        [0, text(`AUTH ${arg}\r\n`)],
+        [1, cat(text('234 AUTH ok\r\n'), serverHello())],
+        [0, clientHello('ftp.example')],
+      ]);
+      expect(a.info).toMatchObject({ protocol: 'ftp', request: `AUTH ${arg.toUpperCase()}`, answer: 'accepted', upgraded: true });
+      expect(f.tls?.clientHello?.sni).toBe('ftp.example');
+    }
+    const plain = run('smtp-or-ftp', 21, [[1, text('220 ftp ready\r\n')], [0, text('USER agent\r\n')]]);
+    expect(plain.a.info).toMatchObject({ protocol: 'ftp', plaintext: true, plaintextCommand: 'USER' });
+    expect(plain.f.app).toBe('ftp');
+  });
+
+  it('IMAP: the answer is the tagged status of the STARTTLS command, untagged lines are not', () => {
+    const steps = (status: string): Array<[Dir, Uint8Array]> => [
+      [1, text('* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n')],
+      [0, text('a1 CAPABILITY\r\n')],
+      [1, text('* CAPABILITY IMAP4rev1 STARTTLS\r\na1 OK done\r\n')],
+      [0, text('a2 STARTTLS\r\n')],
+      [1, text(`* OK noise\r\na2 ${status}\r\n`)],
+    ];
+    expect(run('imap', 143, [...steps('OK Begin TLS'), [1, serverHello()], [0, clientHello()]]).a.info).toMatchObject({ request: 'STARTTLS', answer: 'accepted', upgraded: true });
+    const no = run('imap', 143, [...steps('NO not now'), [0, text('a3 LOGIN agent secret\r\n')]]);
+    expect(no.a.info).toMatchObject({ answer: 'refused', upgraded: false, plaintext: true, plaintextCommand: 'LOGIN' });
+    expect(no.f.app).toBe('imap');
+  });
+
+  it('POP3 STLS and NNTP STARTTLS', () => {
+    const pop = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('STLS\r\n')], [1, cat(text('+OK Begin TLS\r\n'), serverHello())], [0, clientHello()]]);
+    expect(pop.a.info).toMatchObject({ protocol: 'pop3', request: 'STLS', answer: 'accepted', upgraded: true });
+    const nntp = run('nntp', 119, [[1, text('200 news ready\r\n')], [0, text('STARTTLS\r\n')], [1, cat(text('382 continue\r\n'), serverHello())], [0, clientHello()]]);
+    expect(nntp.a.info).toMatchObject({ protocol: 'nntp', answer: 'accepted', upgraded: true });
+    const popPlain = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('USER agent\r\n')]]);
+    expect(popPlain.a.info).toMatchObject({ plaintext: true, plaintextCommand: 'USER' });
+  });
+
+  it('PostgreSQL: SSLRequest, S, then TLS; the answer read in either delivery order', () => {
+    const ssl = Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    const inOrder = run('postgresql', 5432, [[0, ssl], [1, text('S')], [0, clientHello('db.example')], [1, serverHello()]]);
+    expect(inOrder.a.info).toMatchObject({ protocol: 'postgresql', request: 'SSLRequest', answer: 'accepted', upgraded: true });
+    expect(inOrder.f.tls?.clientHello?.sni).toBe('db.example');
+    const serverFirst = run('postgresql', 5432, [[1, cat(text('S'), serverHello())], [0, cat(ssl, clientHello())]]);
+    expect(serverFirst.a.info).toMatchObject({ answer: 'accepted', upgraded: true });
+    expect(serverFirst.f.tls?.serverHello).toBeTruthy();
+  });
+
+  it('PostgreSQL: N then a StartupMessage is plaintext; a StartupMessage alone too; GSSAPI encryption is named', () => {
+    const ssl = Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    const refused = run('postgresql', 5432, [[0, ssl], [1, text('N')], [0, pgStartup()]]);
+    expect(refused.a.info).toMatchObject({ request: 'SSLRequest', answer: 'refused', plaintext: true, plaintextCommand: 'StartupMessage' });
+    expect(refused.f.app).toBe('postgresql');
+    expect(run('postgresql', 5432, [[0, pgStartup()]]).a.info.plaintext).toBe(true);
+    const gss = run('postgresql', 5432, [[0, Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30])]]);
+    expect(gss.f.issues).toContain('starttls.postgresql_gssenc');
+    expect(gss.a.info.plaintext).toBe(false);
+  });
+
+  it('MySQL: greeting, SSLRequest, then TLS; a HandshakeResponse instead is plaintext', () => {
+    const tls = run('mysql', 3306, [[1, mysqlGreeting()], [0, mysqlSslRequest()], [0, clientHello('sql.example')], [1, serverHello()]]);
+    expect(tls.a.info).toMatchObject({ protocol: 'mysql', request: 'SSLRequest', answer: 'accepted', upgraded: true });
+    expect(tls.f.tls?.clientHello?.sni).toBe('sql.example');
+    expect(tls.f.tls?.serverHello).toBeTruthy();
+    const oneByte = run('mysql', 3306, [[1, mysqlGreeting()], [0, cat(mysqlSslRequest(), clientHello('sql.example'))], [1, serverHello()]], 1);
+    expect(oneByte.a.info).toEqual(tls.a.info);
+    const plain = run('mysql', 3306, [[1, mysqlGreeting()], [0, mysqlLogin()]]);
+    expect(plain.a.info).toMatchObject({ request: null, plaintext: true, plaintextCommand: 'HandshakeResponse' });
+    expect(plain.f.app).toBe('mysql');
+  });
+
+  it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
+    const long = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('X'.repeat(MAX_LINE + 10))]]);
+    expect(long.f.issues).toContain('starttls.line_too_long');
+    expect(long.wants.at(-1)).toBe(Want.DoneDir);
+    const many = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('NOOP\r\n'.repeat(MAX_LINES + 5))]]);
+    expect(many.f.issues).toContain('starttls.too_many_lines');
+    const junk = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, cat(text('STLS\r\n'), Uint8Array.from([0x16, 0x99, 0x99, 0, 1, 1]))]]);
+    expect(junk.f.issues).toContain('starttls.not_tls');
+    const f = flow(110);
+    const a = new StartTlsAnalyzer('pop3');
+    a.onData(f, 1, text('+OK ready\r\n'), 0);
+    expect(a.onGap(f, 0, 100)).toBe(Want.DoneDir);
+    expect(f.issues).toContain('starttls.gap');
+    expect(a.onData(f, 0, text('STLS\r\n'), 0)).toBe(Want.DoneDir);
+  });
+
+  it('holds at most PREAMBLE_MAX bytes before the switch', () => {
+    // lines just under the line limit, never completing the preamble
+    const line = text(`NOOP ${'y'.repeat(MAX_LINE - 10)}\r\n`);
+    const f = flow(110);
+    const a = new StartTlsAnalyzer('pop3');
+    let w: Want = Want.More;
+    let fed = 0;
+    while (w === Want.More && fed < 4 * PREAMBLE_MAX) {
+      w = a.onData(f, 0, line, 0);
+      fed += line.length;
+    }
+    expect(w).toBe(Want.DoneDir);
+    expect(fed).toBeLessThanOrEqual(PREAMBLE_MAX + line.length);
+    expect(f.issues.some((i) => i === 'starttls.preamble_too_long' || i === 'starttls.too_many_lines')).toBe(true);
+  });
+
+  it('random and mutated bytes in random directions never throw, and issues stay capped', () => {
+    const base = [...SMTP_UPGRADE.map(([, b]) => b)];
+    fc.assert(
+      fc.property(
+        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql'),
+        fc.array(fc.tuple(fc.constantFrom<Dir>(0, 1), fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...base))), { maxLength: 40 }),
+        (proto, steps) => {
+          const f = flow(25);
+          const a = new StartTlsAnalyzer(proto);
+          for (const [dir, bytes] of steps) {
+            const w = a.onData(f, dir, bytes, 0);
+            expect([Want.More, Want.DoneDir, Want.DoneFlow]).toContain(w);
+            if (bytes.length === 3) a.onGap(f, dir, 5);
+          }
+          a.onEnd(f);
+          expect(f.issues.length).toBeLessThanOrEqual(MAX_FLOW_ISSUES);
+          expect(a.usedBytes(0)).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
