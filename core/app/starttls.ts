@@ -12,8 +12,11 @@
  * | NNTP | `200 ` / `201 ` | `STARTTLS` | `382` | RFC 4642 §2.2 |
  * | PostgreSQL | — (client first) | SSLRequest: length 8, code 80877103 (1234 << 16 \| 5679) | one byte `S` | PostgreSQL docs, "Message Formats" and "SSL Session Encryption" |
  * | MySQL, MariaDB | protocol-10 greeting packet | SSLRequest: 32-byte HandshakeResponse prefix with CLIENT_SSL (0x0800) | the server's next bytes are TLS | MySQL client/server protocol, "Protocol::SSLRequest" |
+ * | LDAP | — (client first) | ExtendedRequest `1.3.6.1.4.1.1466.20037` | ExtendedResponse resultCode 0 | RFC 4511 §4.1.1, §4.12, §4.14 |
  *
- * SMTP and FTP greet alike (`220`): the client's first command tells them apart.
+ * SMTP and FTP greet alike (`220`): the client's first command tells them apart. A greeting
+ * alone names nothing: the `starttls` record goes on the flow once the client's own commands
+ * (or first message, or a switch to TLS) confirm the protocol.
  *
  * Where each direction switches to TLS is found by content, never by the order in which the two
  * directions happen to be delivered: at a message boundary (a line end in the text protocols),
@@ -24,7 +27,9 @@
  *
  * A session whose client sends a command that carries the session's content in the clear
  * (SMTP MAIL / RCPT / DATA / AUTH, a login, a mailbox or file command, a PostgreSQL
- * StartupMessage, a MySQL HandshakeResponse) is `plaintext`; one that ends before either is
+ * StartupMessage, a MySQL HandshakeResponse, an LDAP simple bind or an operation before any
+ * bind) is `plaintext`; an LDAP SASL bind may set up a security layer of its own, so it ends the
+ * analysis without a verdict. One that ends before either is
  * seen is `unknown` (its handshake is not in the capture). Never guessed from the port.
  *
  * State is bounded: at most PREAMBLE_MAX bytes and MAX_LINES lines per direction before the
@@ -36,7 +41,7 @@ import { Want, addFlowIssue } from '../flow/types.js';
 import { TlsAnalyzer, VERIFY_BYTES, sniffTls } from '../tls/analyzer.js';
 import { copyBytes } from '../util/bytes.js';
 
-export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql';
+export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap';
 
 export interface StartTlsInfo {
   /** the protocol; `smtp-or-ftp` while only a `220` greeting has been seen */
@@ -71,12 +76,27 @@ const MYSQL_CLIENT_PROTOCOL_41 = 0x0200;
 const MYSQL_CLIENT_SSL = 0x0800;
 /** MySQL SSLRequest payload: capabilities 4, max packet 4, charset 1, filler 23 */
 const MYSQL_SSL_REQUEST_LEN = 32;
+/** LDAP StartTLS extended operation name (RFC 4511 §4.14.1) */
+const LDAP_STARTTLS_OID = '1.3.6.1.4.1.1466.20037';
+/** LDAP protocolOp tags (RFC 4511 §4.2–§4.12, BER [APPLICATION n]) that carry directory content in the clear */
+const LDAP_CONTENT_OPS = new Map<number, string>([
+  [0x63, 'SearchRequest'], [0x66, 'ModifyRequest'], [0x68, 'AddRequest'], [0x4a, 'DelRequest'],
+  [0x6c, 'ModifyDNRequest'], [0x6e, 'CompareRequest'],
+]);
+const LDAP_BIND_REQUEST = 0x60;
+const LDAP_UNBIND_REQUEST = 0x42;
+const LDAP_EXTENDED_REQUEST = 0x77;
+const LDAP_EXTENDED_RESPONSE = 0x78;
+/** AuthenticationChoice tags: simple [0] OCTET STRING, sasl [3] SaslCredentials */
+const LDAP_AUTH_SIMPLE = 0x80;
 /** MySQL HandshakeV10 protocol version byte */
 const MYSQL_PROTOCOL_10 = 0x0a;
 
 interface TextVerbs {
   /** the upgrade request verb(s) */
   upgrade: ReadonlySet<string>;
+  /** other commands a client of this protocol sends before either (they confirm the protocol) */
+  hello: ReadonlySet<string>;
   /** reply codes (text) that accept it; others refuse */
   accept: (line: string, tag: string | null) => boolean | null;
   /** verbs that carry the session's content (credentials, mail, files, articles) */
@@ -99,24 +119,28 @@ function codeAnswer(ok: readonly number[]): (line: string) => boolean | null {
   };
 }
 
-const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql'>, TextVerbs> = {
+const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap'>, TextVerbs> = {
   smtp: {
     upgrade: new Set(['STARTTLS']),
+    hello: new Set(['EHLO', 'HELO', 'LHLO', 'NOOP', 'RSET', 'QUIT', 'HELP']),
     accept: codeAnswer([220]),
     content: new Set(['MAIL', 'RCPT', 'DATA', 'BDAT', 'AUTH', 'VRFY', 'EXPN']),
   },
   ftp: {
     upgrade: new Set(['AUTH']),
+    hello: new Set(['FEAT', 'SYST', 'OPTS', 'HOST', 'CLNT', 'NOOP', 'QUIT', 'HELP']),
     accept: codeAnswer([234, 334]),
     content: new Set(['USER', 'PASS', 'ACCT', 'RETR', 'STOR', 'STOU', 'APPE', 'LIST', 'NLST', 'MLSD', 'MLST', 'CWD', 'SIZE']),
   },
   pop3: {
     upgrade: new Set(['STLS']),
+    hello: new Set(['CAPA', 'NOOP', 'QUIT']),
     accept: (line) => (line.startsWith('+OK') ? true : line.startsWith('-ERR') ? false : null),
     content: new Set(['USER', 'PASS', 'APOP', 'AUTH', 'STAT', 'LIST', 'RETR', 'TOP', 'UIDL', 'DELE']),
   },
   imap: {
     upgrade: new Set(['STARTTLS']),
+    hello: new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID']),
     accept: (line, tag) => {
       if (tag === null || !line.startsWith(`${tag} `)) return null;
       const status = line.slice(tag.length + 1, tag.length + 4).toUpperCase();
@@ -126,6 +150,7 @@ const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql'>, TextVerbs
   },
   nntp: {
     upgrade: new Set(['STARTTLS']),
+    hello: new Set(['CAPABILITIES', 'MODE', 'QUIT', 'HELP', 'DATE']),
     accept: codeAnswer([382]),
     content: new Set(['AUTHINFO', 'ARTICLE', 'BODY', 'HEAD', 'GROUP', 'LISTGROUP', 'POST', 'IHAVE', 'NEWNEWS', 'OVER', 'XOVER']),
   },
@@ -199,6 +224,44 @@ function pgClientFirst(b: Uint8Array): boolean {
   return (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
+/** a BER tag-length header at b[p..end): tag, header length and content length; 0 when incomplete, null when not BER */
+function berHeader(b: Uint8Array, p: number, end: number): { tag: number; hdr: number; len: number } | 0 | null {
+  if (end - p < 2) return 0;
+  const tag = b[p] ?? 0;
+  const l0 = b[p + 1] ?? 0;
+  if (l0 < 0x80) return { tag, hdr: 2, len: l0 };
+  const n = l0 & 0x7f;
+  if (n === 0 || n > 3) return null; // indefinite length is not allowed in LDAP (RFC 4511 §5.1); > 16 MiB is not a preamble
+  if (end - p < 2 + n) return 0;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + (b[p + 2 + i] ?? 0);
+  return { tag, hdr: 2 + n, len };
+}
+
+/**
+ * An LDAPMessage header at b[p..end) (RFC 4511 §4.1.1): SEQUENCE, messageID INTEGER of 1–4 bytes,
+ * then the protocolOp's tag. The op's offset and the message's total length; 0 when incomplete,
+ * null when not one.
+ */
+function ldapMessage(b: Uint8Array, p: number, end: number): { total: number; op: number; opAt: number } | 0 | null {
+  const seq = berHeader(b, p, end);
+  if (seq === null || seq === 0) return seq;
+  if (seq.tag !== 0x30) return null;
+  const id = berHeader(b, p + seq.hdr, end);
+  if (id === null || id === 0) return id;
+  if (id.tag !== 0x02 || id.len < 1 || id.len > 4) return null;
+  const opAt = p + seq.hdr + id.hdr + id.len;
+  if (opAt >= end) return 0;
+  return { total: seq.hdr + seq.len, op: b[opAt] ?? 0, opAt };
+}
+
+/** an LDAP request a client opens with: bind, StartTLS (or another extended operation), search, unbind */
+function isLdapClientFirst(b: Uint8Array): boolean {
+  const m = ldapMessage(b, 0, b.length);
+  if (m === null || m === 0) return false;
+  return m.op === LDAP_BIND_REQUEST || m.op === LDAP_EXTENDED_REQUEST || m.op === LDAP_UNBIND_REQUEST || LDAP_CONTENT_OPS.has(m.op);
+}
+
 /**
  * The first bytes of a direction that open one of these protocols: a server greeting line,
  * a MySQL greeting packet, or a PostgreSQL client's first message. null for anything else.
@@ -208,6 +271,7 @@ export function sniffStartTls(b: Uint8Array): StartTlsSniff | null {
   if (b0 === undefined) return null;
   if (b0 === 0) return pgClientFirst(b) ? { protocol: 'postgresql', senderIsServer: false } : null;
   if (isMysqlGreeting(b)) return { protocol: 'mysql', senderIsServer: true };
+  if (b0 === 0x30) return isLdapClientFirst(b) ? { protocol: 'ldap', senderIsServer: false } : null;
   const line = firstLine(b);
   if (line === null) return null;
   if (line.startsWith('220 ') || line.startsWith('220-')) return { protocol: 'smtp-or-ftp', senderIsServer: true };
@@ -252,6 +316,12 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private pending = false;
   private inner: TlsAnalyzer | null = null;
   private innerDone = false;
+  /**
+   * the protocol is confirmed by more than the greeting: the client's own commands or first
+   * message, or a switch to TLS. Only then is the `starttls` record on the flow (a server that
+   * merely greets like one, `220 …`, names nothing).
+   */
+  private confirmed = false;
 
   constructor(protocol: StartTlsProtocol | 'smtp-or-ftp') {
     this.info = { protocol, request: null, answer: null, upgraded: false, plaintext: false, plaintextCommand: null };
@@ -262,8 +332,13 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     return this.pre[dir] + inner;
   }
 
-  onData(flow: Flow, dir: Dir, chunk: Uint8Array, ts: number): Want {
+  private confirm(flow: Flow): void {
+    if (this.confirmed) return;
+    this.confirmed = true;
     flow.ext['starttls'] = this.info;
+  }
+
+  onData(flow: Flow, dir: Dir, chunk: Uint8Array, ts: number): Want {
     if (this.innerDone) return Want.DoneFlow;
     if (this.switched[dir]) return this.toInner(flow, dir, chunk, ts);
     if (this.stopped[dir]) return Want.DoneDir;
@@ -289,6 +364,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     // a TLS record starts at b[p]
     this.held[dir] = EMPTY;
     this.switched[dir] = true;
+    this.confirm(flow);
     if (dir === 0) this.info.upgraded = true;
     // MySQL has no answer message: the server's TLS record after an SSLRequest is its acceptance
     else if (this.info.request !== null && this.info.answer === null) this.info.answer = 'accepted';
@@ -325,7 +401,11 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
         addFlowIssue(flow, 'starttls.not_tls');
         return STOP;
       }
-      const n = proto === 'postgresql' ? this.pgMessage(flow, dir, b, p) : proto === 'mysql' ? this.mysqlPacket(flow, dir, b, p) : this.textLine(flow, dir, b, p);
+      const n =
+        proto === 'postgresql' ? this.pgMessage(flow, dir, b, p)
+        : proto === 'mysql' ? this.mysqlPacket(flow, dir, b, p)
+        : proto === 'ldap' ? this.ldapMessage(flow, dir, b, p)
+        : this.textLine(flow, dir, b, p);
       if (n === 0) return -(p + 1);
       if (n === STOP || n === PLAINTEXT) {
         this.pre[dir] += n === PLAINTEXT ? b.length - p : 0;
@@ -377,6 +457,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       this.info.protocol = proto;
     }
     const verbs = VERBS[proto as keyof typeof VERBS];
+    if (verbs.hello.has(verb) || verbs.upgrade.has(verb) || verbs.content.has(verb)) this.confirm(flow);
     if (verbs.upgrade.has(verb) && (proto !== 'ftp' || arg === 'TLS' || arg === 'SSL' || arg === 'TLS-C' || arg === 'TLS-P')) {
       this.info.request = proto === 'ftp' ? `AUTH ${arg}` : verb;
       this.imapTag = tag;
@@ -395,7 +476,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private serverLine(line: string): number {
     if (!this.pending) return 0;
     const proto = this.info.protocol;
-    if (proto === 'smtp-or-ftp' || proto === 'postgresql' || proto === 'mysql') return 0;
+    if (proto === 'smtp-or-ftp' || proto === 'postgresql' || proto === 'mysql' || proto === 'ldap') return 0;
     const a = VERBS[proto].accept(line, this.imapTag);
     if (a === null) return 0;
     this.info.answer = a ? 'accepted' : 'refused';
@@ -421,16 +502,19 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     const len = be32(b, p);
     const code = be32(b, p + 4);
     if (len === 8 && code === PG_SSL_REQUEST && this.info.request === null) {
+      this.confirm(flow);
       this.info.request = 'SSLRequest';
       return 8;
     }
     if (len === 8 && code === PG_GSSENC_REQUEST) {
       // GSSAPI encryption, not TLS: nothing here to classify
+      this.confirm(flow);
       addFlowIssue(flow, 'starttls.postgresql_gssenc');
       return STOP;
     }
     if (code === PG_PROTOCOL_3 && len >= 9) {
       // user and database names in the clear, then the session
+      this.confirm(flow);
       this.info.plaintext = true;
       this.info.plaintextCommand = 'StartupMessage';
       flow.app = 'postgresql';
@@ -458,14 +542,84 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     if (len === MYSQL_SSL_REQUEST_LEN && (caps & MYSQL_CLIENT_SSL) !== 0) {
       if (b.length - p < 4 + len) return 0;
       this.firstRead[0] = true;
+      this.confirm(flow);
       this.info.request = 'SSLRequest';
       return 4 + len;
     }
     this.firstRead[0] = true;
     // HandshakeResponse41: the user name in the clear, then the session
+    this.confirm(flow);
     this.info.plaintext = true;
     this.info.plaintextCommand = 'HandshakeResponse';
     flow.app = 'mysql';
+    return PLAINTEXT;
+  }
+
+  /** one LDAPMessage at b[p..] (before the switch): its length, 0 when incomplete, STOP or PLAINTEXT */
+  private ldapMessage(flow: Flow, dir: Dir, b: Uint8Array, p: number): number {
+    const m = ldapMessage(b, p, b.length);
+    if (m === null) return STOP;
+    if (m === 0) return 0;
+    if (m.total > PREAMBLE_MAX) return STOP;
+    if (b.length - p < m.total) return 0;
+    const end = p + m.total;
+    if (dir === 1) {
+      // ExtendedResponse: COMPONENTS OF LDAPResult, so resultCode (ENUMERATED) comes first
+      if (m.op === LDAP_EXTENDED_RESPONSE && this.pending) {
+        const op = berHeader(b, m.opAt, end);
+        const rcAt = op !== null && op !== 0 ? m.opAt + op.hdr : -1;
+        const rc = rcAt >= 0 ? berHeader(b, rcAt, end) : null;
+        if (rc !== null && rc !== 0 && rc.tag === 0x0a && rc.len >= 1) {
+          this.info.answer = rc.len === 1 && b[rcAt + rc.hdr] === 0 ? 'accepted' : 'refused';
+          this.pending = false;
+        }
+      }
+      return m.total;
+    }
+    const op = berHeader(b, m.opAt, end);
+    if (op === null || op === 0) return STOP;
+    const body = m.opAt + op.hdr;
+    if (m.op === LDAP_EXTENDED_REQUEST) {
+      // requestName [0] LDAPOID (RFC 4511 §4.12)
+      const name = berHeader(b, body, end);
+      if (name === null || name === 0 || name.tag !== 0x80) return STOP;
+      this.confirm(flow);
+      if (latin1(b, body + name.hdr, Math.min(end, body + name.hdr + name.len)) === LDAP_STARTTLS_OID) {
+        this.info.request = 'StartTLS';
+        this.pending = true;
+      }
+      return m.total;
+    }
+    if (m.op === LDAP_BIND_REQUEST) {
+      // version INTEGER, name LDAPDN, then the AuthenticationChoice
+      const ver = berHeader(b, body, end);
+      if (ver === null || ver === 0 || ver.tag !== 0x02) return STOP;
+      const dn = berHeader(b, body + ver.hdr + ver.len, end);
+      if (dn === null || dn === 0 || dn.tag !== 0x04) return STOP;
+      this.confirm(flow);
+      const auth = b[body + ver.hdr + ver.len + dn.hdr + dn.len];
+      if (auth !== LDAP_AUTH_SIMPLE) {
+        // SASL may set up its own integrity and confidentiality layer (GSSAPI sign and seal):
+        // what follows cannot be called plaintext, nor TLS
+        addFlowIssue(flow, 'starttls.ldap_sasl_bind');
+        return STOP;
+      }
+      return this.plaintextSession(flow, 'ldap', 'BindRequest');
+    }
+    if (m.op === LDAP_UNBIND_REQUEST) {
+      this.confirm(flow);
+      return m.total;
+    }
+    const content = LDAP_CONTENT_OPS.get(m.op);
+    if (content === undefined) return STOP;
+    this.confirm(flow);
+    return this.plaintextSession(flow, 'ldap', content);
+  }
+
+  private plaintextSession(flow: Flow, app: StartTlsProtocol, command: string): number {
+    this.info.plaintext = true;
+    this.info.plaintextCommand = command;
+    flow.app = app;
     return PLAINTEXT;
   }
 
@@ -478,7 +632,6 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   }
 
   onEnd(flow: Flow): void {
-    flow.ext['starttls'] = this.info;
     this.inner?.onEnd(flow);
   }
 }

@@ -126,6 +126,21 @@ function mysqlLogin(): Uint8Array {
   return cat(Uint8Array.from([p.length, 0, 0, 1]), p);
 }
 
+/** BER TLV with a short or long-form length */
+function tlv(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return cat(Uint8Array.from([tag, ...len]), content);
+}
+/** an LDAPMessage (RFC 4511 §4.1.1): SEQUENCE { messageID, protocolOp } */
+function ldap(id: number, op: Uint8Array): Uint8Array {
+  return tlv(0x30, cat(tlv(0x02, Uint8Array.from([id])), op));
+}
+const LDAP_STARTTLS = ldap(1, tlv(0x77, tlv(0x80, text('1.3.6.1.4.1.1466.20037'))));
+const ldapExtendedResponse = (rc: number): Uint8Array => ldap(1, tlv(0x78, cat(tlv(0x0a, Uint8Array.from([rc])), tlv(0x04, new Uint8Array(0)), tlv(0x04, new Uint8Array(0)))));
+const ldapSimpleBind = (dn: string, pw: string): Uint8Array => ldap(2, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, text(dn)), tlv(0x80, text(pw)))));
+const ldapSaslBind = (): Uint8Array => ldap(2, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, new Uint8Array(0)), tlv(0xa3, tlv(0x04, text('GSSAPI'))))));
+
 describe('StartTlsAnalyzer', () => {
   it('SMTP: follows EHLO and STARTTLS to the handshake, which is decoded as TLS', () => {
     const { f, a } = run('smtp-or-ftp', 25, SMTP_UPGRADE);
@@ -188,6 +203,21 @@ describe('StartTlsAnalyzer', () => {
     expect(a.info.plaintext).toBe(false);
     const r = flowToReport(f);
     expect([r?.kex.negotiated, r?.kex.reason]).toEqual(['unknown', 'no-handshake-in-capture']);
+  });
+
+  it('a server that only greets like one names nothing: no starttls record without the client\'s confirmation', () => {
+    const { f, a } = run('smtp-or-ftp', 7000, [
+      [1, text('220 some other service\r\n')],
+      [0, text('HELLO THERE\r\n')],
+      [1, text('220 again\r\n')],
+    ]);
+    f.bytes = [13, 24];
+    expect(a.info.protocol).toBe('smtp-or-ftp');
+    expect(f.ext['starttls']).toBeUndefined();
+    expect(f.app).toBe('unknown');
+    expect(flowToReport(f).kex.reason).toBe('unrecognised-protocol');
+    const pop = run('pop3', 7001, [[1, text('+OK hi\r\n')], [0, text('WHATEVER\r\n')]]);
+    expect(pop.f.ext['starttls']).toBeUndefined();
   });
 
   it('FTP: AUTH TLS (and AUTH SSL) upgrade; the client\'s first command tells FTP from SMTP', () => {
@@ -262,6 +292,39 @@ describe('StartTlsAnalyzer', () => {
     expect(plain.f.app).toBe('mysql');
   });
 
+  it('LDAP: StartTLS extended operation, success, then TLS; at any chunking', () => {
+    expect(sniffStartTls(LDAP_STARTTLS)).toEqual({ protocol: 'ldap', senderIsServer: false });
+    expect(sniffStartTls(ldapSimpleBind('cn=a', 'pw'))).toEqual({ protocol: 'ldap', senderIsServer: false });
+    expect(sniffStartTls(Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeNull(); // no operation yet
+    expect(sniffStartTls(Uint8Array.from([0x30, 0x05, 0x04, 0x01, 0x01, 0x60, 0x00]))).toBeNull(); // messageID not an INTEGER
+    const steps: Array<[Dir, Uint8Array]> = [[0, LDAP_STARTTLS], [1, cat(ldapExtendedResponse(0), serverHello())], [0, clientHello('dir.example')]];
+    for (const piece of [Infinity, 1, 5]) {
+      const { f, a } = run('ldap', 389, steps, piece);
+      expect(a.info, `pieces of ${piece}`).toEqual({ protocol: 'ldap', request: 'StartTLS', answer: 'accepted', upgraded: true, plaintext: false, plaintextCommand: null });
+      expect(f.tls?.clientHello?.sni).toBe('dir.example');
+      expect(f.tls?.serverHello).toBeTruthy();
+    }
+    const refused = run('ldap', 389, [[0, LDAP_STARTTLS], [1, ldapExtendedResponse(2)], [0, ldapSimpleBind('cn=admin,dc=example', 'secret')]]);
+    expect(refused.a.info).toMatchObject({ request: 'StartTLS', answer: 'refused', plaintext: true, plaintextCommand: 'BindRequest' });
+    expect(refused.f.app).toBe('ldap');
+  });
+
+  it('LDAP: a simple bind or a search before any bind is plaintext; a SASL bind is named, never plaintext', () => {
+    expect(run('ldap', 389, [[0, ldapSimpleBind('cn=admin,dc=example', 'secret')]]).a.info).toMatchObject({ plaintext: true, plaintextCommand: 'BindRequest' });
+    const search = ldap(1, tlv(0x63, cat(tlv(0x04, text('dc=example')), tlv(0x0a, Uint8Array.from([0])))));
+    expect(run('ldap', 389, [[0, search]]).a.info).toMatchObject({ plaintext: true, plaintextCommand: 'SearchRequest' });
+    const sasl = run('ldap', 389, [[0, ldapSaslBind()]]);
+    expect(sasl.a.info.plaintext).toBe(false);
+    expect(sasl.f.issues).toContain('starttls.ldap_sasl_bind');
+    expect(sasl.f.ext['starttls']).toMatchObject({ protocol: 'ldap' });
+    // a long-form length, a bind with a 300-byte DN
+    const long = run('ldap', 389, [[0, ldapSimpleBind(`cn=${'x'.repeat(300)}`, 'pw')]], 7);
+    expect(long.a.info.plaintext).toBe(true);
+    // a message announcing more than the preamble may hold ends the direction
+    const huge = run('ldap', 389, [[0, Uint8Array.from([0x30, 0x83, 0x10, 0x00, 0x00, 0x02, 0x01, 0x01, 0x63])]]);
+    expect(huge.wants.at(-1)).toBe(Want.DoneDir);
+  });
+
   it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
     const long = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('X'.repeat(MAX_LINE + 10))]]);
     expect(long.f.issues).toContain('starttls.line_too_long');
@@ -295,10 +358,10 @@ describe('StartTlsAnalyzer', () => {
   });
 
   it('random and mutated bytes in random directions never throw, and issues stay capped', () => {
-    const base = [...SMTP_UPGRADE.map(([, b]) => b)];
+    const base = [...SMTP_UPGRADE.map(([, b]) => b), LDAP_STARTTLS, ldapExtendedResponse(0), ldapSimpleBind('cn=a', 'b')];
     fc.assert(
       fc.property(
-        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql'),
+        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql', 'ldap'),
         fc.array(fc.tuple(fc.constantFrom<Dir>(0, 1), fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...base))), { maxLength: 40 }),
         (proto, steps) => {
           const f = flow(25);
