@@ -395,7 +395,9 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     let p = 0;
     for (;;) {
       if (p >= b.length) return -(p + 1);
-      if (b[p] === 0x16) {
+      // a MySQL packet starts with its length, little-endian: 0x16 there is a length byte, not
+      // a TLS record, until the direction's first packet has been read
+      if (b[p] === 0x16 && (proto !== 'mysql' || this.firstRead[dir])) {
         if (b.length - p < 6) return -(p + 1);
         if (sniffTls(b.subarray(p, p + 6)) !== null) return p;
         addFlowIssue(flow, 'starttls.not_tls');

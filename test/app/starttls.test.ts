@@ -102,7 +102,7 @@ function pgStartup(): Uint8Array {
   b.writeUInt32BE(0x00030000, 4);
   return cat(b, params);
 }
-function mysqlGreeting(caps = 0xf7ff): Uint8Array {
+function mysqlGreeting(caps = 0xf7ff, tail = ''): Uint8Array {
   const payload = cat(
     Uint8Array.from([0x0a]),
     text('10.11.6-MariaDB\0'),
@@ -110,7 +110,7 @@ function mysqlGreeting(caps = 0xf7ff): Uint8Array {
     text('abcdefgh'),
     Uint8Array.from([0, caps & 0xff, caps >> 8, 8, 2, 0, 0xff, 0xc1, 21]),
     new Uint8Array(10),
-    text('ijklmnopqrst\0mysql_native_password\0'),
+    text(`ijklmnopqrst\0mysql_native_password\0${tail}`),
   );
   return cat(Uint8Array.from([payload.length & 0xff, payload.length >> 8, 0, 0]), payload);
 }
@@ -287,6 +287,13 @@ describe('StartTlsAnalyzer', () => {
     expect(tls.f.tls?.serverHello).toBeTruthy();
     const oneByte = run('mysql', 3306, [[1, mysqlGreeting()], [0, cat(mysqlSslRequest(), clientHello('sql.example'))], [1, serverHello()]], 1);
     expect(oneByte.a.info).toEqual(tls.a.info);
+    // a greeting whose length's low byte is 0x16 (0x116 bytes) is not a TLS record
+    const long = mysqlGreeting(0xf7ff, 'v'.repeat(0x116 - mysqlGreeting().length + 4));
+    expect(long[0]).toBe(0x16);
+    expect(sniffStartTls(long)?.protocol).toBe('mysql');
+    const longRun = run('mysql', 3306, [[1, long], [0, mysqlSslRequest()], [0, clientHello('sql.example')], [1, serverHello()]]);
+    expect(longRun.a.info).toEqual(tls.a.info);
+    expect(longRun.f.issues).toEqual([]);
     const plain = run('mysql', 3306, [[1, mysqlGreeting()], [0, mysqlLogin()]]);
     expect(plain.a.info).toMatchObject({ request: null, plaintext: true, plaintextCommand: 'HandshakeResponse' });
     expect(plain.f.app).toBe('mysql');
