@@ -310,8 +310,10 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private readonly lines: [number, number] = [0, 0];
   private readonly switched: [boolean, boolean] = [false, false];
   private readonly stopped: [boolean, boolean] = [false, false];
-  /** PostgreSQL / MySQL: the direction's first message has been read */
+  /** MySQL: the direction's first packet has been read */
   private readonly firstRead: [boolean, boolean] = [false, false];
+  /** PostgreSQL: one-byte answers the server has sent (one per GSSENC / SSL request) */
+  private pgAnswers = 0;
   private imapTag: string | null = null;
   private pending = false;
   private inner: TlsAnalyzer | null = null;
@@ -489,15 +491,22 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   /** one PostgreSQL message at b[p..] (before the switch): its length, 0 when incomplete, STOP or PLAINTEXT */
   private pgMessage(flow: Flow, dir: Dir, b: Uint8Array, p: number): number {
     if (dir === 1) {
-      // the server answers an SSLRequest with one byte, 'S' (TLS follows) or 'N'; read as such
-      // whichever direction was delivered first. Anything else (an ErrorResponse from a server
-      // that does not know SSLRequest, or the plaintext session) ends this direction here.
-      if (this.firstRead[1]) return STOP;
-      this.firstRead[1] = true;
+      // the server answers each request with one byte: 'S' (TLS follows), 'G' (GSSAPI encryption
+      // follows) or 'N' (go on in the clear, or ask again: libpq sends an SSLRequest after a
+      // refused GSSENCRequest). Read as such whichever direction was delivered first; anything
+      // else (an ErrorResponse from a server that knows neither, the plaintext session) ends
+      // this direction.
+      if (this.pgAnswers >= 2) return STOP;
+      this.pgAnswers++;
       const c = b[p];
       if (c === 0x53) this.info.answer = 'accepted';
-      else if (c === 0x4e) this.info.answer = 'refused';
-      else return STOP;
+      else if (c === 0x4e) {
+        if (this.info.request !== null) this.info.answer = 'refused';
+      } else if (c === 0x47) {
+        // GSSAPI encryption, not TLS: nothing here to classify, and never plaintext
+        addFlowIssue(flow, 'starttls.postgresql_gssenc');
+        return STOP;
+      } else return STOP;
       return 1;
     }
     if (b.length - p < 8) return 0;
@@ -508,11 +517,10 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       this.info.request = 'SSLRequest';
       return 8;
     }
-    if (len === 8 && code === PG_GSSENC_REQUEST) {
-      // GSSAPI encryption, not TLS: nothing here to classify
+    if (len === 8 && code === PG_GSSENC_REQUEST && this.info.request === null) {
+      // GSSAPI encryption asked for first; an SSLRequest or the StartupMessage may follow a 'N'
       this.confirm(flow);
-      addFlowIssue(flow, 'starttls.postgresql_gssenc');
-      return STOP;
+      return 8;
     }
     if (code === PG_PROTOCOL_3 && len >= 9) {
       // user and database names in the clear, then the session

@@ -275,9 +275,17 @@ describe('StartTlsAnalyzer', () => {
     expect(refused.a.info).toMatchObject({ request: 'SSLRequest', answer: 'refused', plaintext: true, plaintextCommand: 'StartupMessage' });
     expect(refused.f.app).toBe('postgresql');
     expect(run('postgresql', 5432, [[0, pgStartup()]]).a.info.plaintext).toBe(true);
-    const gss = run('postgresql', 5432, [[0, Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30])]]);
+    const gssenc = Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30]);
+    const gss = run('postgresql', 5432, [[0, gssenc], [1, text('G')], [0, Uint8Array.from([0, 0, 0, 40, 1, 2, 3, 4])]]);
     expect(gss.f.issues).toContain('starttls.postgresql_gssenc');
     expect(gss.a.info.plaintext).toBe(false);
+    // libpq's default order when it has Kerberos credentials: GSSENCRequest, 'N', SSLRequest, 'S', TLS
+    const fallback = run('postgresql', 5432, [[0, gssenc], [1, text('N')], [0, ssl], [1, text('S')], [0, clientHello('db.example')], [1, serverHello()]]);
+    expect(fallback.a.info).toMatchObject({ request: 'SSLRequest', answer: 'accepted', upgraded: true });
+    expect(fallback.f.tls?.clientHello?.sni).toBe('db.example');
+    expect(fallback.f.issues).toEqual([]);
+    const gssThenPlain = run('postgresql', 5432, [[0, gssenc], [1, text('N')], [0, pgStartup()]]);
+    expect(gssThenPlain.a.info).toMatchObject({ request: null, answer: null, plaintext: true });
   });
 
   it('MySQL: greeting, SSLRequest, then TLS; a HandshakeResponse instead is plaintext', () => {
