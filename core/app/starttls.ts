@@ -13,6 +13,7 @@
  * | PostgreSQL | — (client first) | SSLRequest: length 8, code 80877103 (1234 << 16 \| 5679) | one byte `S` | PostgreSQL docs, "Message Formats" and "SSL Session Encryption" |
  * | MySQL, MariaDB | protocol-10 greeting packet | SSLRequest: 32-byte HandshakeResponse prefix with CLIENT_SSL (0x0800) | the server's next bytes are TLS | MySQL client/server protocol, "Protocol::SSLRequest" |
  * | LDAP | — (client first) | ExtendedRequest `1.3.6.1.4.1.1466.20037` | ExtendedResponse resultCode 0 | RFC 4511 §4.1.1, §4.12, §4.14 |
+ * | RDP | — (client first) | X.224 Connection Request with RDP_NEG_REQ | X.224 Connection Confirm with RDP_NEG_RSP selecting TLS, CredSSP or RDSTLS (any protocol but Standard RDP Security) | [MS-RDPBCGR] 2.2.1.1, 2.2.1.2; TPKT RFC 1006 §6 |
  *
  * SMTP and FTP greet alike (`220`): the client's first command tells them apart. A greeting
  * alone names nothing: the `starttls` record goes on the flow once the client's own commands
@@ -29,7 +30,8 @@
  * (SMTP MAIL / RCPT / DATA / AUTH, a login, a mailbox or file command, a PostgreSQL
  * StartupMessage, a MySQL HandshakeResponse, an LDAP simple bind or an operation before any
  * bind) is `plaintext`; an LDAP SASL bind may set up a security layer of its own, so it ends the
- * analysis without a verdict. One that ends before either is
+ * analysis without a verdict, as does RDP's Standard RDP Security (RC4 keyed by RSA key transport
+ * inside the MCS exchange, or no encryption at all: not told apart here). One that ends before either is
  * seen is `unknown` (its handshake is not in the capture). Never guessed from the port.
  *
  * State is bounded: at most PREAMBLE_MAX bytes and MAX_LINES lines per direction before the
@@ -41,7 +43,7 @@ import { Want, addFlowIssue } from '../flow/types.js';
 import { TlsAnalyzer, VERIFY_BYTES, sniffTls } from '../tls/analyzer.js';
 import { copyBytes } from '../util/bytes.js';
 
-export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap';
+export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp';
 
 export interface StartTlsInfo {
   /** the protocol; `smtp-or-ftp` while only a `220` greeting has been seen */
@@ -89,6 +91,16 @@ const LDAP_EXTENDED_REQUEST = 0x77;
 const LDAP_EXTENDED_RESPONSE = 0x78;
 /** AuthenticationChoice tags: simple [0] OCTET STRING, sasl [3] SaslCredentials */
 const LDAP_AUTH_SIMPLE = 0x80;
+/** TPKT version (RFC 1006 §6) and X.224 TPDU codes (ITU-T X.224 §13.3, §13.4): Connection Request, Connection Confirm */
+const TPKT_VERSION = 3;
+const X224_CR = 0xe0;
+const X224_CC = 0xd0;
+/** [MS-RDPBCGR] 2.2.1.1.1 / 2.2.1.2.1 / 2.2.1.2.2: RDP_NEG_REQ, RDP_NEG_RSP, RDP_NEG_FAILURE (each 8 bytes) */
+const RDP_NEG_REQ = 0x01;
+const RDP_NEG_RSP = 0x02;
+const RDP_NEG_FAILURE = 0x03;
+/** requested / selected protocols ([MS-RDPBCGR] 2.2.1.1.1): bit names in order of value */
+const RDP_PROTOCOLS: ReadonlyArray<[number, string]> = [[0x1, 'SSL'], [0x2, 'HYBRID'], [0x4, 'RDSTLS'], [0x8, 'HYBRID_EX'], [0x10, 'RDSAAD']];
 /** MySQL HandshakeV10 protocol version byte */
 const MYSQL_PROTOCOL_10 = 0x0a;
 
@@ -119,7 +131,7 @@ function codeAnswer(ok: readonly number[]): (line: string) => boolean | null {
   };
 }
 
-const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap'>, TextVerbs> = {
+const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap' | 'rdp'>, TextVerbs> = {
   smtp: {
     upgrade: new Set(['STARTTLS']),
     hello: new Set(['EHLO', 'HELO', 'LHLO', 'NOOP', 'RSET', 'QUIT', 'HELP']),
@@ -262,6 +274,22 @@ function isLdapClientFirst(b: Uint8Array): boolean {
   return m.op === LDAP_BIND_REQUEST || m.op === LDAP_EXTENDED_REQUEST || m.op === LDAP_UNBIND_REQUEST || LDAP_CONTENT_OPS.has(m.op);
 }
 
+/** a TPKT header with an X.224 TPDU of `code` at b[0..): its total length, 0 when not one */
+function tpkt(b: Uint8Array, p: number, code: number): number {
+  if (b.length - p < 6 || b[p] !== TPKT_VERSION || b[p + 1] !== 0) return 0;
+  const len = ((b[p + 2] ?? 0) << 8) | (b[p + 3] ?? 0);
+  const li = b[p + 4] ?? 0;
+  // X.224 length indicator: the TPDU header after it, within the packet; CR and CC headers are ≥ 6
+  if (len < 11 || li < 6 || 5 + li > len || ((b[p + 5] ?? 0) & 0xf0) !== code) return 0;
+  return len;
+}
+
+function rdpProtocols(mask: number): string {
+  if (mask === 0) return 'RDP';
+  const names = RDP_PROTOCOLS.filter(([bit]) => (mask & bit) !== 0).map(([, n]) => n);
+  return names.length > 0 ? names.join('|') : `0x${mask.toString(16)}`;
+}
+
 /**
  * The first bytes of a direction that open one of these protocols: a server greeting line,
  * a MySQL greeting packet, or a PostgreSQL client's first message. null for anything else.
@@ -272,6 +300,7 @@ export function sniffStartTls(b: Uint8Array): StartTlsSniff | null {
   if (b0 === 0) return pgClientFirst(b) ? { protocol: 'postgresql', senderIsServer: false } : null;
   if (isMysqlGreeting(b)) return { protocol: 'mysql', senderIsServer: true };
   if (b0 === 0x30) return isLdapClientFirst(b) ? { protocol: 'ldap', senderIsServer: false } : null;
+  if (b0 === TPKT_VERSION) return tpkt(b, 0, X224_CR) > 0 ? { protocol: 'rdp', senderIsServer: false } : null;
   const line = firstLine(b);
   if (line === null) return null;
   if (line.startsWith('220 ') || line.startsWith('220-')) return { protocol: 'smtp-or-ftp', senderIsServer: true };
@@ -310,7 +339,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private readonly lines: [number, number] = [0, 0];
   private readonly switched: [boolean, boolean] = [false, false];
   private readonly stopped: [boolean, boolean] = [false, false];
-  /** MySQL: the direction's first packet has been read */
+  /** MySQL, RDP: the direction's first packet has been read */
   private readonly firstRead: [boolean, boolean] = [false, false];
   /** PostgreSQL: one-byte answers the server has sent (one per GSSENC / SSL request) */
   private pgAnswers = 0;
@@ -409,6 +438,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
         proto === 'postgresql' ? this.pgMessage(flow, dir, b, p)
         : proto === 'mysql' ? this.mysqlPacket(flow, dir, b, p)
         : proto === 'ldap' ? this.ldapMessage(flow, dir, b, p)
+        : proto === 'rdp' ? this.rdpPacket(flow, dir, b, p)
         : this.textLine(flow, dir, b, p);
       if (n === 0) return -(p + 1);
       if (n === STOP || n === PLAINTEXT) {
@@ -480,7 +510,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private serverLine(line: string): number {
     if (!this.pending) return 0;
     const proto = this.info.protocol;
-    if (proto === 'smtp-or-ftp' || proto === 'postgresql' || proto === 'mysql' || proto === 'ldap') return 0;
+    if (proto === 'smtp-or-ftp' || proto === 'postgresql' || proto === 'mysql' || proto === 'ldap' || proto === 'rdp') return 0;
     const a = VERBS[proto].accept(line, this.imapTag);
     if (a === null) return 0;
     this.info.answer = a ? 'accepted' : 'refused';
@@ -624,6 +654,38 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     if (content === undefined) return STOP;
     this.confirm(flow);
     return this.plaintextSession(flow, 'ldap', content);
+  }
+
+  /**
+   * The X.224 Connection Request (client) or Confirm (server) at b[p..] (before the switch): its
+   * length, 0 when incomplete, STOP. The negotiation structure, when present, is the last 8
+   * bytes of the TPDU ([MS-RDPBCGR] 2.2.1.1: after the optional cookie or routing token).
+   */
+  private rdpPacket(flow: Flow, dir: Dir, b: Uint8Array, p: number): number {
+    if (this.firstRead[dir]) return STOP; // a second packet before any TLS record: MCS, Standard RDP Security
+    if (b.length - p < 6) return 0;
+    const len = tpkt(b, p, dir === 0 ? X224_CR : X224_CC);
+    if (len === 0 || len > 1024) return STOP;
+    if (b.length - p < len) return 0;
+    this.firstRead[dir] = true;
+    this.confirm(flow);
+    const neg = p + len - 8;
+    const type = len >= 19 ? b[neg] : undefined;
+    const mask = le32(b, neg + 4);
+    if (dir === 0) {
+      if (type === RDP_NEG_REQ && b[neg + 2] === 8 && b[neg + 3] === 0) this.info.request = `RDP_NEG_REQ ${rdpProtocols(mask)}`;
+      return len;
+    }
+    if (type === RDP_NEG_RSP && b[neg + 2] === 8 && b[neg + 3] === 0) {
+      if (mask !== 0) {
+        this.info.answer = 'accepted';
+        return len;
+      }
+      this.info.answer = 'refused';
+    } else if (type === RDP_NEG_FAILURE) this.info.answer = 'refused';
+    // Standard RDP Security (no negotiation, PROTOCOL_RDP selected, or a failure): no TLS follows
+    addFlowIssue(flow, 'starttls.rdp_standard_security');
+    return STOP;
   }
 
   private plaintextSession(flow: Flow, app: StartTlsProtocol, command: string): number {

@@ -257,6 +257,14 @@ export function tlsPartOf(flow: Flow): TlsPart | null {
   return { kex, tls };
 }
 
+/** why a STARTTLS-capable session without a TLS handshake or plaintext verdict is unknown */
+function startTlsReason(issues: readonly string[]): string {
+  if (issues.includes('starttls.rdp_standard_security')) return 'rdp-standard-security';
+  if (issues.includes('starttls.postgresql_gssenc')) return 'gssapi-encryption';
+  if (issues.includes('starttls.ldap_sasl_bind')) return 'sasl-bind';
+  return 'no-handshake-in-capture';
+}
+
 function kexFor(flow: Flow): KexReport {
   const ssh = flow.ext['ssh'] as SshInfo | undefined;
   if (ssh) {
@@ -271,8 +279,9 @@ function kexFor(flow: Flow): KexReport {
   if (PLAINTEXT_APPS.has(flow.app) || starttls?.plaintext === true) {
     return { offered: 'plaintext', negotiated: 'plaintext', group: null, reason: null, mechanism: 'none' };
   }
-  // a protocol that upgrades in-band whose TLS handshake (or plaintext session) is not in the capture
-  if (starttls !== undefined) return { offered: 'unknown', negotiated: 'unknown', group: null, reason: 'no-handshake-in-capture', mechanism: null };
+  // a protocol that upgrades in-band whose TLS handshake (or plaintext session) is not in the
+  // capture, or that chose a protection of its own that is not decoded here
+  if (starttls !== undefined) return { offered: 'unknown', negotiated: 'unknown', group: null, reason: startTlsReason(flow.issues), mechanism: null };
   const payload = flow.bytes[0] + flow.bytes[1];
   const reason = payload === 0 ? 'no-payload' : flow.issues.includes('tcp.midstream') ? 'no-handshake-in-capture' : 'unrecognised-protocol';
   return { offered: 'unknown', negotiated: 'unknown', group: null, reason, mechanism: null };

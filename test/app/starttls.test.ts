@@ -141,6 +141,18 @@ const ldapExtendedResponse = (rc: number): Uint8Array => ldap(1, tlv(0x78, cat(t
 const ldapSimpleBind = (dn: string, pw: string): Uint8Array => ldap(2, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, text(dn)), tlv(0x80, text(pw)))));
 const ldapSaslBind = (): Uint8Array => ldap(2, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, new Uint8Array(0)), tlv(0xa3, tlv(0x04, text('GSSAPI'))))));
 
+/** a TPKT (RFC 1006) packet holding an X.224 TPDU of `code` with `tail` after its fixed header */
+function x224(code: number, tail: Uint8Array): Uint8Array {
+  const tpdu = cat(Uint8Array.from([6 + tail.length, code, 0, 0, 0x12, 0x34, 0]), tail);
+  const len = 4 + tpdu.length;
+  return cat(Uint8Array.from([3, 0, len >> 8, len & 0xff]), tpdu);
+}
+/** RDP_NEG_REQ / RDP_NEG_RSP / RDP_NEG_FAILURE ([MS-RDPBCGR] 2.2.1.1.1, 2.2.1.2.1, 2.2.1.2.2) */
+function rdpNeg(type: number, value: number): Uint8Array {
+  return Uint8Array.from([type, 0, 8, 0, value & 0xff, (value >> 8) & 0xff, 0, 0]);
+}
+const RDP_CR = x224(0xe0, cat(text('Cookie: mstshash=agent\r\n'), rdpNeg(1, 0x3)));
+
 describe('StartTlsAnalyzer', () => {
   it('SMTP: follows EHLO and STARTTLS to the handshake, which is decoded as TLS', () => {
     const { f, a } = run('smtp-or-ftp', 25, SMTP_UPGRADE);
@@ -340,6 +352,33 @@ describe('StartTlsAnalyzer', () => {
     expect(huge.wants.at(-1)).toBe(Want.DoneDir);
   });
 
+  it('RDP: X.224 negotiation selecting TLS or CredSSP, then the TLS handshake; at any chunking', () => {
+    expect(sniffStartTls(RDP_CR)).toEqual({ protocol: 'rdp', senderIsServer: false });
+    expect(sniffStartTls(x224(0xf0, text('data')))).toBeNull(); // a data TPDU is not a connection request
+    expect(sniffStartTls(Uint8Array.from([3, 0, 0, 5, 0]))).toBeNull();
+    for (const selected of [0x1, 0x2, 0x8]) {
+      for (const piece of [Infinity, 1]) {
+        const { f, a } = run('rdp', 3389, [[0, RDP_CR], [1, x224(0xd0, rdpNeg(2, selected))], [0, clientHello('rdp.example')], [1, serverHello()]], piece);
+        expect(a.info, `selected ${selected}, pieces of ${piece}`).toEqual({ protocol: 'rdp', request: 'RDP_NEG_REQ SSL|HYBRID', answer: 'accepted', upgraded: true, plaintext: false, plaintextCommand: null });
+        expect(f.tls?.clientHello?.sni).toBe('rdp.example');
+        expect(f.tls?.serverHello).toBeTruthy();
+      }
+    }
+  });
+
+  it('RDP: Standard RDP Security (selected, no negotiation, or a failure) is named and stays unknown', () => {
+    const mcs = x224(0xf0, new Uint8Array(40)); // what follows the confirm: MCS Connect Initial, not TLS
+    for (const confirm of [x224(0xd0, rdpNeg(2, 0)), x224(0xd0, new Uint8Array(0)), x224(0xd0, rdpNeg(3, 5))]) {
+      const { f, a, wants } = run('rdp', 3389, [[0, RDP_CR], [1, confirm], [0, mcs]]);
+      expect(f.issues).toContain('starttls.rdp_standard_security');
+      expect(a.info.upgraded).toBe(false);
+      expect(a.info.plaintext).toBe(false);
+      expect(wants.at(-1)).toBe(Want.DoneFlow);
+      f.bytes = [100, 100];
+      expect([flowToReport(f).kex.negotiated, flowToReport(f).kex.reason]).toEqual(['unknown', 'rdp-standard-security']);
+    }
+  });
+
   it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
     const long = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('X'.repeat(MAX_LINE + 10))]]);
     expect(long.f.issues).toContain('starttls.line_too_long');
@@ -373,10 +412,10 @@ describe('StartTlsAnalyzer', () => {
   });
 
   it('random and mutated bytes in random directions never throw, and issues stay capped', () => {
-    const base = [...SMTP_UPGRADE.map(([, b]) => b), LDAP_STARTTLS, ldapExtendedResponse(0), ldapSimpleBind('cn=a', 'b')];
+    const base = [...SMTP_UPGRADE.map(([, b]) => b), LDAP_STARTTLS, ldapExtendedResponse(0), ldapSimpleBind('cn=a', 'b'), RDP_CR, x224(0xd0, rdpNeg(2, 1))];
     fc.assert(
       fc.property(
-        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql', 'ldap'),
+        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql', 'ldap', 'rdp'),
         fc.array(fc.tuple(fc.constantFrom<Dir>(0, 1), fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...base))), { maxLength: 40 }),
         (proto, steps) => {
           const f = flow(25);
