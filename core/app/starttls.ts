@@ -41,7 +41,7 @@
 import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import { TlsAnalyzer, VERIFY_BYTES, sniffTls } from '../tls/analyzer.js';
-import { copyBytes } from '../util/bytes.js';
+import { GrowBuffer } from '../util/growbuf.js';
 
 export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp';
 
@@ -71,13 +71,21 @@ export const MAX_LINE = 1024;
 const PG_SSL_REQUEST = 80877103;
 /** PostgreSQL GSSENCRequest: Int32 length 8, Int32 80877104 (GSSAPI encryption, not TLS) */
 const PG_GSSENC_REQUEST = 80877104;
-/** PostgreSQL StartupMessage protocol 3.0 (major 3 << 16 | minor 0) */
-const PG_PROTOCOL_3 = 0x00030000;
+/** PostgreSQL StartupMessage protocol 3.x: major 3 in the high 16 bits (3.0, and 3.2 from PostgreSQL 18) */
+const PG_PROTOCOL_MAJOR = 3;
 /** MySQL capability flags: CLIENT_PROTOCOL_41, CLIENT_SSL */
 const MYSQL_CLIENT_PROTOCOL_41 = 0x0200;
 const MYSQL_CLIENT_SSL = 0x0800;
 /** MySQL SSLRequest payload: capabilities 4, max packet 4, charset 1, filler 23 */
 const MYSQL_SSL_REQUEST_LEN = 32;
+/**
+ * SASL mechanisms that can set up a security layer of their own (integrity or confidentiality
+ * after authentication): GSSAPI (RFC 4752 §3.3), GSS-SPNEGO (Active Directory's LDAP sign and
+ * seal), DIGEST-MD5 (RFC 2831 §2.3), KERBEROS_V4 (RFC 2222 §7.1), NTLM. A session authenticated
+ * with one of them is not called plaintext. The others (PLAIN, LOGIN, CRAM-MD5, SCRAM, EXTERNAL,
+ * OAUTHBEARER, GS2, which RFC 5801 §2 gives no security layer) leave it in the clear.
+ */
+const SASL_LAYER = new Set(['GSSAPI', 'GSS-SPNEGO', 'DIGEST-MD5', 'KERBEROS_V4', 'NTLM']);
 /** LDAP StartTLS extended operation name (RFC 4511 §4.14.1) */
 const LDAP_STARTTLS_OID = '1.3.6.1.4.1.1466.20037';
 /** LDAP protocolOp tags (RFC 4511 §4.2–§4.12, BER [APPLICATION n]) that carry directory content in the clear */
@@ -89,8 +97,10 @@ const LDAP_BIND_REQUEST = 0x60;
 const LDAP_UNBIND_REQUEST = 0x42;
 const LDAP_EXTENDED_REQUEST = 0x77;
 const LDAP_EXTENDED_RESPONSE = 0x78;
+const LDAP_SEARCH_REQUEST = 0x63;
 /** AuthenticationChoice tags: simple [0] OCTET STRING, sasl [3] SaslCredentials */
 const LDAP_AUTH_SIMPLE = 0x80;
+const LDAP_AUTH_SASL = 0xa3;
 /** TPKT version (RFC 1006 §6) and X.224 TPDU codes (ITU-T X.224 §13.3, §13.4): Connection Request, Connection Confirm */
 const TPKT_VERSION = 3;
 const X224_CR = 0xe0;
@@ -109,8 +119,8 @@ interface TextVerbs {
   upgrade: ReadonlySet<string>;
   /** other commands a client of this protocol sends before either (they confirm the protocol) */
   hello: ReadonlySet<string>;
-  /** reply codes (text) that accept it; others refuse */
-  accept: (line: string, tag: string | null) => boolean | null;
+  /** a reply code (POP3: POP3_OK / POP3_ERR) that accepts the upgrade (true), refuses it (false) or neither (null) */
+  accept: (code: number) => boolean | null;
   /** verbs that carry the session's content (credentials, mail, files, articles) */
   content: ReadonlySet<string>;
 }
@@ -122,13 +132,19 @@ function replyCode(line: string): number {
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : -1;
 }
 
-function codeAnswer(ok: readonly number[]): (line: string) => boolean | null {
-  return (line) => {
-    const c = replyCode(line);
-    if (c < 0) return null;
-    if (ok.includes(c)) return true;
-    return c >= 400 ? false : null;
-  };
+function codeAnswer(ok: readonly number[]): (code: number) => boolean | null {
+  return (c) => (ok.includes(c) ? true : c >= 400 ? false : null);
+}
+
+/** POP3 status indicators as reply codes (RFC 1939 §3) */
+const POP3_OK = 1;
+const POP3_ERR = 0;
+
+/** IMAP: the tagged status of the command with `tag` (RFC 9051 §7.1): OK, NO / BAD, or null */
+function imapAnswer(line: string, tag: string | null): boolean | null {
+  if (tag === null || !line.startsWith(`${tag} `)) return null;
+  const status = line.slice(tag.length + 1, tag.length + 4).toUpperCase();
+  return status === 'OK ' || status === 'OK' ? true : status.startsWith('NO') || status.startsWith('BAD') ? false : null;
 }
 
 const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap' | 'rdp'>, TextVerbs> = {
@@ -147,17 +163,13 @@ const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap' | 
   pop3: {
     upgrade: new Set(['STLS']),
     hello: new Set(['CAPA', 'NOOP', 'QUIT']),
-    accept: (line) => (line.startsWith('+OK') ? true : line.startsWith('-ERR') ? false : null),
+    accept: (c) => (c === POP3_OK ? true : c === POP3_ERR ? false : null),
     content: new Set(['USER', 'PASS', 'APOP', 'AUTH', 'STAT', 'LIST', 'RETR', 'TOP', 'UIDL', 'DELE']),
   },
   imap: {
     upgrade: new Set(['STARTTLS']),
     hello: new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID']),
-    accept: (line, tag) => {
-      if (tag === null || !line.startsWith(`${tag} `)) return null;
-      const status = line.slice(tag.length + 1, tag.length + 4).toUpperCase();
-      return status === 'OK ' || status === 'OK' ? true : status.startsWith('NO') || status.startsWith('BAD') ? false : null;
-    },
+    accept: () => null, // by tag: imapAnswer
     content: new Set(['LOGIN', 'AUTHENTICATE', 'SELECT', 'EXAMINE', 'FETCH', 'APPEND', 'LIST', 'LSUB', 'STATUS', 'SEARCH', 'UID', 'CREATE', 'STORE']),
   },
   nntp: {
@@ -230,7 +242,7 @@ function pgClientFirst(b: Uint8Array): boolean {
   const len = be32(b, 0);
   const code = be32(b, 4);
   if (len === 8) return code === PG_SSL_REQUEST || code === PG_GSSENC_REQUEST;
-  if (code !== PG_PROTOCOL_3 || len < 9 || len > 10_000 || b.length < 10) return false;
+  if (code >>> 16 !== PG_PROTOCOL_MAJOR || len < 9 || len > 10_000 || b.length < 10) return false;
   // parameter names are NUL-terminated (e.g. "user"): a letter first
   const c = b[8] ?? 0;
   return (c >= 0x61 && c <= 0x7a) || c === 0x5f;
@@ -243,7 +255,9 @@ function berHeader(b: Uint8Array, p: number, end: number): { tag: number; hdr: n
   const l0 = b[p + 1] ?? 0;
   if (l0 < 0x80) return { tag, hdr: 2, len: l0 };
   const n = l0 & 0x7f;
-  if (n === 0 || n > 3) return null; // indefinite length is not allowed in LDAP (RFC 4511 §5.1); > 16 MiB is not a preamble
+  // indefinite length is not allowed in LDAP (RFC 4511 §5.1); Active Directory writes 4-byte
+  // lengths (0x84) even for short messages; callers bound the length itself
+  if (n === 0 || n > 4) return null;
   if (end - p < 2 + n) return 0;
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + (b[p + 2 + i] ?? 0);
@@ -325,15 +339,20 @@ function verbOf(line: string, imap: boolean): { verb: string; tag: string | null
   return { verb, tag, arg: sp < 0 ? '' : rest.slice(sp + 1).trim().toUpperCase() };
 }
 
-const EMPTY = new Uint8Array(0);
-
 export class StartTlsAnalyzer implements StreamAnalyzer {
   readonly name = 'starttls';
   readonly maxBytesPerDir = PREAMBLE_MAX + 128 * 1024;
   /** the preamble and the TLS handshake after it are both kept to compare retransmissions with */
   readonly verifyBytesPerDir = PREAMBLE_MAX + VERIFY_BYTES;
   readonly info: StartTlsInfo;
-  private readonly held: [Uint8Array, Uint8Array] = [EMPTY, EMPTY];
+  /**
+   * unread bytes of each direction (a partial line or message): chunks are appended (amortised
+   * O(1) a byte) and whole messages dropped from the front, so a preamble sent one byte per
+   * segment costs its size, not its size squared
+   */
+  private readonly held: [GrowBuffer, GrowBuffer] = [new GrowBuffer(), new GrowBuffer()];
+  /** bytes at the front of held[dir] already searched for a line end (none there) */
+  private readonly scanned: [number, number] = [0, 0];
   /** bytes of each direction read before its switch (or all read, if it never switched) */
   private readonly pre: [number, number] = [0, 0];
   private readonly lines: [number, number] = [0, 0];
@@ -344,7 +363,18 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   /** PostgreSQL: one-byte answers the server has sent (one per GSSENC / SSL request) */
   private pgAnswers = 0;
   private imapTag: string | null = null;
+  /** IMAP: the STARTTLS command's tagged answer is still to come */
   private pending = false;
+  /**
+   * SMTP, FTP, POP3, NNTP: the codes of the server's replies in order, the greeting first
+   * (reply ends only: `ddd SP`, RFC 5321 §4.2.1, RFC 959 §4.2; POP3 `+OK` / `-ERR`, RFC 1939
+   * §3), at most MAX_LINES; client commands so far; and which
+   * reply answers the upgrade request (the n-th command's reply is the n-th after the greeting,
+   * pipelined or not, whichever direction was delivered first)
+   */
+  private readonly replies: number[] = [];
+  private commands = 0;
+  private upgradeReply = -1;
   private inner: TlsAnalyzer | null = null;
   private innerDone = false;
   /**
@@ -373,39 +403,52 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     if (this.innerDone) return Want.DoneFlow;
     if (this.switched[dir]) return this.toInner(flow, dir, chunk, ts);
     if (this.stopped[dir]) return Want.DoneDir;
-    const prev = this.held[dir];
-    const b = prev.length > 0 ? concat(prev, chunk) : chunk;
+    const held = this.held[dir];
+    let b = chunk;
+    if (held.length > 0) {
+      held.push(chunk);
+      b = held.view();
+    }
     const p = this.preamble(flow, dir, b);
     if (p === STOP) return this.stopDir(dir);
-    if (p === PLAINTEXT) {
-      this.held[0] = EMPTY;
-      this.held[1] = EMPTY;
+    if (p === PLAINTEXT || p === UNDECIDED) {
+      this.release(0);
+      this.release(1);
       return Want.DoneFlow;
     }
     if (p < 0) {
-      // wait for more: keep the unread rest (a copy: `b` may be a view into the reader's buffer)
-      const rest = b.subarray(-p - 1);
-      if (this.pre[dir] + rest.length > PREAMBLE_MAX) {
+      // wait for more: keep the unread rest b[k..] (a copy when `b` is the caller's chunk)
+      const k = -p - 1;
+      const rest = b.length - k;
+      if (this.pre[dir] + rest > PREAMBLE_MAX) {
         addFlowIssue(flow, 'starttls.preamble_too_long');
         return this.stopDir(dir);
       }
-      this.held[dir] = rest.length === 0 ? EMPTY : copyBytes(rest);
+      if (held.length > 0) held.drop(k);
+      else if (rest > 0) held.push(b.subarray(k));
+      this.scanned[dir] = rest;
       return Want.More;
     }
     // a TLS record starts at b[p]
-    this.held[dir] = EMPTY;
     this.switched[dir] = true;
     this.confirm(flow);
     if (dir === 0) this.info.upgraded = true;
     // MySQL has no answer message: the server's TLS record after an SSLRequest is its acceptance
     else if (this.info.request !== null && this.info.answer === null) this.info.answer = 'accepted';
     flow.app = 'tls';
-    return this.toInner(flow, dir, b.subarray(p), ts);
+    const w = this.toInner(flow, dir, b.subarray(p), ts);
+    this.release(dir);
+    return w;
+  }
+
+  private release(dir: Dir): void {
+    this.held[dir].clear();
+    this.scanned[dir] = 0;
   }
 
   private stopDir(dir: Dir): Want {
     this.stopped[dir] = true;
-    this.held[dir] = EMPTY;
+    this.release(dir);
     return this.stopped[0] && this.stopped[1] ? Want.DoneFlow : Want.DoneDir;
   }
 
@@ -430,9 +473,17 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       // a TLS record, until the direction's first packet has been read
       if (b[p] === 0x16 && (proto !== 'mysql' || this.firstRead[dir])) {
         if (b.length - p < 6) return -(p + 1);
-        if (sniffTls(b.subarray(p, p + 6)) !== null) return p;
-        addFlowIssue(flow, 'starttls.not_tls');
-        return STOP;
+        if (sniffTls(b.subarray(p, p + 6)) === null) {
+          addFlowIssue(flow, 'starttls.not_tls');
+          return STOP;
+        }
+        // the client's handshake only after its upgrade request: a client that sends content in
+        // the clear cannot have a TLS handshake forged into its stream by the server's bytes
+        if (dir === 0 && this.info.request === null) {
+          addFlowIssue(flow, 'starttls.tls_without_request');
+          return STOP;
+        }
+        return p;
       }
       const n =
         proto === 'postgresql' ? this.pgMessage(flow, dir, b, p)
@@ -441,8 +492,8 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
         : proto === 'rdp' ? this.rdpPacket(flow, dir, b, p)
         : this.textLine(flow, dir, b, p);
       if (n === 0) return -(p + 1);
-      if (n === STOP || n === PLAINTEXT) {
-        this.pre[dir] += n === PLAINTEXT ? b.length - p : 0;
+      if (n === STOP || n === PLAINTEXT || n === UNDECIDED) {
+        this.pre[dir] += n === STOP ? 0 : b.length - p;
         return n;
       }
       p += n;
@@ -458,7 +509,8 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   private textLine(flow: Flow, dir: Dir, b: Uint8Array, p: number): number {
     const limit = Math.min(b.length, p + MAX_LINE);
     let lf = -1;
-    for (let i = p; i < limit; i++) {
+    // a line that waited for more bytes starts at b[0]: its first scanned[dir] bytes hold no line end
+    for (let i = p === 0 ? this.scanned[dir] : p; i < limit; i++) {
       if (b[i] === 0x0a) {
         lf = i;
         break;
@@ -475,10 +527,11 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       addFlowIssue(flow, 'starttls.too_many_lines');
       return STOP;
     }
+    if (p === 0) this.scanned[dir] = 0;
     const end = lf > p && b[lf - 1] === 0x0d ? lf - 1 : lf;
     const line = latin1(b, p, end);
     const r = dir === 0 ? this.clientLine(flow, line) : this.serverLine(line);
-    return r === PLAINTEXT ? PLAINTEXT : lf + 1 - p;
+    return r === PLAINTEXT || r === UNDECIDED ? r : lf + 1 - p;
   }
 
   private clientLine(flow: Flow, line: string): number {
@@ -491,31 +544,59 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       this.info.protocol = proto;
     }
     const verbs = VERBS[proto as keyof typeof VERBS];
+    this.commands++;
     if (verbs.hello.has(verb) || verbs.upgrade.has(verb) || verbs.content.has(verb)) this.confirm(flow);
     if (verbs.upgrade.has(verb) && (proto !== 'ftp' || arg === 'TLS' || arg === 'SSL' || arg === 'TLS-C' || arg === 'TLS-P')) {
       this.info.request = proto === 'ftp' ? `AUTH ${arg}` : verb;
       this.imapTag = tag;
       this.pending = true;
+      this.upgradeReply = this.commands;
+      this.settleAnswer();
       return 0;
     }
-    if (verbs.content.has(verb)) {
-      this.info.plaintext = true;
-      this.info.plaintextCommand = verb;
-      flow.app = proto as StartTlsProtocol;
-      return PLAINTEXT;
+    // SASL authentication (SMTP and POP3 AUTH, IMAP AUTHENTICATE, NNTP AUTHINFO SASL): the
+    // mechanism decides whether what follows can still be read (RFC 4954, RFC 5034, RFC 9051
+    // §6.2.2, RFC 4643 §2.4); POP3's bare AUTH only lists the mechanisms
+    const sasl = verb === 'AUTHENTICATE' || (verb === 'AUTH' && proto !== 'ftp') ? arg : verb === 'AUTHINFO' && arg.startsWith('SASL ') ? arg.slice(5) : null;
+    if (sasl !== null) {
+      const mech = sasl.split(' ')[0] ?? '';
+      if (mech === '') return 0;
+      if (SASL_LAYER.has(mech)) {
+        addFlowIssue(flow, 'starttls.sasl_auth');
+        return UNDECIDED;
+      }
     }
+    if (verbs.content.has(verb)) return this.plaintextSession(flow, proto as StartTlsProtocol, verb);
     return 0;
   }
 
   private serverLine(line: string): number {
-    if (!this.pending) return 0;
     const proto = this.info.protocol;
-    if (proto === 'smtp-or-ftp' || proto === 'postgresql' || proto === 'mysql' || proto === 'ldap' || proto === 'rdp') return 0;
-    const a = VERBS[proto].accept(line, this.imapTag);
-    if (a === null) return 0;
-    this.info.answer = a ? 'accepted' : 'refused';
-    this.pending = false;
+    if (proto === 'postgresql' || proto === 'mysql' || proto === 'ldap' || proto === 'rdp') return 0;
+    if (proto === 'imap') {
+      if (!this.pending) return 0;
+      const a = imapAnswer(line, this.imapTag);
+      if (a === null) return 0;
+      this.info.answer = a ? 'accepted' : 'refused';
+      this.pending = false;
+      return 0;
+    }
+    // a reply's last line: its code (SMTP and FTP greet and end replies alike, `ddd SP`: the
+    // code is judged once the client's first command has named the protocol)
+    const code = proto === 'pop3' ? (line.startsWith('+OK') ? POP3_OK : line.startsWith('-ERR') ? POP3_ERR : -1) : replyCode(line);
+    if (code < 0 || this.replies.length >= MAX_LINES) return 0;
+    this.replies.push(code);
+    this.settleAnswer();
     return 0;
+  }
+
+  /** the upgrade request's answer, once both it and its reply have been read */
+  private settleAnswer(): void {
+    if (this.upgradeReply < 0 || this.info.answer !== null || this.upgradeReply >= this.replies.length) return;
+    const proto = this.info.protocol;
+    if (proto !== 'smtp' && proto !== 'ftp' && proto !== 'pop3' && proto !== 'nntp') return;
+    const a = VERBS[proto].accept(this.replies[this.upgradeReply] ?? -1);
+    if (a !== null) this.info.answer = a ? 'accepted' : 'refused';
   }
 
   /** one PostgreSQL message at b[p..] (before the switch): its length, 0 when incomplete, STOP or PLAINTEXT */
@@ -552,7 +633,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       this.confirm(flow);
       return 8;
     }
-    if (code === PG_PROTOCOL_3 && len >= 9) {
+    if (code >>> 16 === PG_PROTOCOL_MAJOR && len >= 9) {
       // user and database names in the clear, then the session
       this.confirm(flow);
       this.info.plaintext = true;
@@ -637,14 +718,25 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       const dn = berHeader(b, body + ver.hdr + ver.len, end);
       if (dn === null || dn === 0 || dn.tag !== 0x04) return STOP;
       this.confirm(flow);
-      const auth = b[body + ver.hdr + ver.len + dn.hdr + dn.len];
-      if (auth !== LDAP_AUTH_SIMPLE) {
-        // SASL may set up its own integrity and confidentiality layer (GSSAPI sign and seal):
-        // what follows cannot be called plaintext, nor TLS
-        addFlowIssue(flow, 'starttls.ldap_sasl_bind');
-        return STOP;
+      const authAt = body + ver.hdr + ver.len + dn.hdr + dn.len;
+      const auth = berHeader(b, authAt, end);
+      if (auth === null || auth === 0) return STOP;
+      if (auth.tag === LDAP_AUTH_SIMPLE) {
+        // an empty password is an anonymous or unauthenticated bind (RFC 4513 §5.1.1–§5.1.2):
+        // no credential in the clear yet, and clients do it before StartTLS
+        return auth.len === 0 ? m.total : this.plaintextSession(flow, 'ldap', 'BindRequest');
       }
-      return this.plaintextSession(flow, 'ldap', 'BindRequest');
+      if (auth.tag === LDAP_AUTH_SASL) {
+        // SaslCredentials: mechanism LDAPString first (RFC 4511 §4.2)
+        const mech = berHeader(b, authAt + auth.hdr, end);
+        if (mech === null || mech === 0 || mech.tag !== 0x04) return STOP;
+        const name = latin1(b, authAt + auth.hdr + mech.hdr, Math.min(end, authAt + auth.hdr + mech.hdr + mech.len)).toUpperCase();
+        if (!SASL_LAYER.has(name)) return this.plaintextSession(flow, 'ldap', 'BindRequest');
+      }
+      // SASL that may set up its own integrity and confidentiality layer (GSSAPI sign and seal):
+      // what follows cannot be called plaintext, nor TLS
+      addFlowIssue(flow, 'starttls.sasl_auth');
+      return UNDECIDED;
     }
     if (m.op === LDAP_UNBIND_REQUEST) {
       this.confirm(flow);
@@ -653,6 +745,13 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     const content = LDAP_CONTENT_OPS.get(m.op);
     if (content === undefined) return STOP;
     this.confirm(flow);
+    // reading the root DSE (base "", scope baseObject) is how a client learns that StartTLS is
+    // supported (RFC 4513 §3, RFC 4512 §5.1): discovery, not content
+    if (m.op === LDAP_SEARCH_REQUEST) {
+      const base = berHeader(b, body, end);
+      const scope = base !== null && base !== 0 && base.tag === 0x04 ? berHeader(b, body + base.hdr + base.len, end) : null;
+      if (base !== null && base !== 0 && base.len === 0 && scope !== null && scope !== 0 && scope.tag === 0x0a && scope.len === 1 && b[body + base.hdr + base.len + scope.hdr] === 0) return m.total;
+    }
     return this.plaintextSession(flow, 'ldap', content);
   }
 
@@ -710,6 +809,8 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
 
 const STOP = -1_000_000_001;
 const PLAINTEXT = -1_000_000_002;
+/** the session set up a protection of its own that is not decoded (a SASL security layer): no verdict, nothing more to read */
+const UNDECIDED = -1_000_000_003;
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

@@ -261,7 +261,7 @@ export function tlsPartOf(flow: Flow): TlsPart | null {
 function startTlsReason(issues: readonly string[]): string {
   if (issues.includes('starttls.rdp_standard_security')) return 'rdp-standard-security';
   if (issues.includes('starttls.postgresql_gssenc')) return 'gssapi-encryption';
-  if (issues.includes('starttls.ldap_sasl_bind')) return 'sasl-bind';
+  if (issues.includes('starttls.sasl_auth')) return 'sasl-auth';
   return 'no-handshake-in-capture';
 }
 
@@ -293,9 +293,12 @@ function kexFor(flow: Flow): KexReport {
  */
 export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
   const part = tlsPart ?? tlsPartOf(flow);
-  const kex = part !== null ? part.kex : kexFor(flow);
+  // a session whose client sent its content in the clear is plaintext whatever TLS-looking bytes
+  // its server sent (they cannot protect what was already on the wire)
+  const plainFirst = (flow.ext['starttls'] as StartTlsInfo | undefined)?.plaintext === true;
+  const kex = part !== null && !plainFirst ? part.kex : kexFor(flow);
   // a TLS part taken when the analyzer was done may predate the conflicting copy
-  if (part !== null && ambiguousIssue(flow.issues) !== null) unclaimKex(kex);
+  if (part !== null && !plainFirst && ambiguousIssue(flow.issues) !== null) unclaimKex(kex);
   const tls = part !== null ? part.tls : null;
   const mcpInfo = flow.ext['mcp'] as McpFlowInfo | undefined;
   const r: FlowReport = {

@@ -25,6 +25,17 @@ export class GrowBuffer {
     return this.buf.subarray(0, this.length);
   }
 
+  /** drops the first `n` bytes (the rest moves to the front: O(rest), for callers that consume whole messages) */
+  drop(n: number): void {
+    if (n <= 0) return;
+    if (n >= this.length) {
+      this.clear();
+      return;
+    }
+    this.buf.copyWithin(0, n, this.length);
+    this.length -= n;
+  }
+
   clear(): void {
     this.length = 0;
     // give back large buffers; keep a small one for the next line

@@ -185,7 +185,8 @@ describe('StartTlsAnalyzer', () => {
     ];
     const { f, a } = run('smtp-or-ftp', 25, steps);
     expect(a.info.upgraded).toBe(true);
-    expect(a.info.answer).toBeNull(); // the 220 came before the request was read: not taken as its answer
+    // replies are matched to commands by position (greeting, EHLO's, STARTTLS's), not by arrival
+    expect(a.info.answer).toBe('accepted');
     expect(f.tls?.clientHello?.sni).toBe('late.example');
     expect(f.tls?.serverHello).toBeTruthy();
   });
@@ -342,7 +343,7 @@ describe('StartTlsAnalyzer', () => {
     expect(run('ldap', 389, [[0, search]]).a.info).toMatchObject({ plaintext: true, plaintextCommand: 'SearchRequest' });
     const sasl = run('ldap', 389, [[0, ldapSaslBind()]]);
     expect(sasl.a.info.plaintext).toBe(false);
-    expect(sasl.f.issues).toContain('starttls.ldap_sasl_bind');
+    expect(sasl.f.issues).toContain('starttls.sasl_auth');
     expect(sasl.f.ext['starttls']).toMatchObject({ protocol: 'ldap' });
     // a long-form length, a bind with a 300-byte DN
     const long = run('ldap', 389, [[0, ldapSimpleBind(`cn=${'x'.repeat(300)}`, 'pw')]], 7);
@@ -377,6 +378,87 @@ describe('StartTlsAnalyzer', () => {
       f.bytes = [100, 100];
       expect([flowToReport(f).kex.negotiated, flowToReport(f).kex.reason]).toEqual(['unknown', 'rdp-standard-security']);
     }
+  });
+
+  it('review: Active Directory\'s 4-byte BER lengths (0x84) on both sides', () => {
+    const adStartTls = Buffer.from('3084000000230201017784000000' + '1a' + '8016312e332e362e312e342e312e313436362e3230303337', 'hex');
+    // the request's length bytes count from after them: 0x23 is the rest of the message
+    adStartTls[5] = adStartTls.length - 6;
+    expect(sniffStartTls(adStartTls)?.protocol).toBe('ldap');
+    const adResponse = Buffer.from('3084000000100201017884000000070a010004000400', 'hex');
+    const { f, a } = run('ldap', 389, [[0, adStartTls], [1, cat(adResponse, serverHello())], [0, clientHello('ad.example')]]);
+    expect(a.info).toMatchObject({ request: 'StartTLS', answer: 'accepted', upgraded: true });
+    expect(f.tls?.serverHello).toBeTruthy();
+    expect(f.tls?.clientHello?.sni).toBe('ad.example');
+  });
+
+  it('review: an anonymous bind or a root DSE read before StartTLS is discovery, not plaintext', () => {
+    const anonymous = ldap(1, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, new Uint8Array(0)), tlv(0x80, new Uint8Array(0)))));
+    const rootDse = ldap(1, tlv(0x63, cat(tlv(0x04, new Uint8Array(0)), tlv(0x0a, Uint8Array.from([0])), tlv(0x0a, Uint8Array.from([0])), tlv(0x87, text('objectClass')), tlv(0x30, tlv(0x04, text('supportedExtension'))))));
+    for (const first of [anonymous, rootDse]) {
+      const { f, a } = run('ldap', 389, [[0, first], [1, ldap(1, tlv(0x61, Uint8Array.from([0x0a, 1, 0, 4, 0, 4, 0])))], [0, LDAP_STARTTLS], [1, cat(ldapExtendedResponse(0), serverHello())], [0, clientHello('dir.example')]]);
+      expect(a.info).toMatchObject({ request: 'StartTLS', answer: 'accepted', upgraded: true, plaintext: false });
+      expect(f.tls?.clientHello?.sni).toBe('dir.example');
+    }
+    // a search of a real base is content
+    const search = ldap(1, tlv(0x63, cat(tlv(0x04, text('dc=example')), tlv(0x0a, Uint8Array.from([0])))));
+    expect(run('ldap', 389, [[0, search]]).a.info.plaintext).toBe(true);
+  });
+
+  it('review: SASL mechanisms with a security layer of their own are undecided, the others plaintext', () => {
+    for (const [proto, greet, line] of [
+      ['smtp-or-ftp', '220 mx ESMTP\r\n', 'AUTH GSSAPI'],
+      ['pop3', '+OK hi\r\n', 'AUTH GSSAPI'],
+      ['imap', '* OK hi\r\n', 'a1 AUTHENTICATE GSS-SPNEGO'],
+      ['nntp', '200 hi\r\n', 'AUTHINFO SASL DIGEST-MD5'],
+    ] as const) {
+      const steps: Array<[Dir, Uint8Array]> = [[1, text(greet)], [0, text(proto === 'smtp-or-ftp' ? `EHLO c\r\n${line}\r\n` : `${line}\r\n`)]];
+      const { f, a, wants } = run(proto, 25, steps);
+      expect(a.info.plaintext, line).toBe(false);
+      expect(f.issues).toContain('starttls.sasl_auth');
+      expect(wants.at(-1)).toBe(Want.DoneFlow);
+      f.bytes = [10, 10];
+      expect(flowToReport(f).kex.reason).toBe('sasl-auth');
+    }
+    expect(run('smtp-or-ftp', 25, [[1, text('220 mx\r\n')], [0, text('EHLO c\r\nAUTH PLAIN AGFnZW50AHNlY3JldA==\r\n')]]).a.info).toMatchObject({ plaintext: true, plaintextCommand: 'AUTH' });
+    // POP3's bare AUTH lists the mechanisms (RFC 5034 §4): then STLS
+    const pop = run('pop3', 110, [[1, text('+OK hi\r\n')], [0, text('AUTH\r\n')], [1, text('+OK\r\nPLAIN\r\n.\r\n')], [0, text('STLS\r\n')], [1, cat(text('+OK go\r\n'), serverHello())], [0, clientHello()]]);
+    expect(pop.a.info).toMatchObject({ request: 'STLS', answer: 'accepted', upgraded: true });
+    const ldapSaslPlain = ldap(2, tlv(0x60, cat(tlv(0x02, Uint8Array.from([3])), tlv(0x04, new Uint8Array(0)), tlv(0xa3, tlv(0x04, text('PLAIN'))))));
+    expect(run('ldap', 389, [[0, ldapSaslPlain]]).a.info.plaintext).toBe(true);
+  });
+
+  it('review: pipelined commands get their own replies (POP3 CAPA + STLS, STLS refused)', () => {
+    const { a } = run('pop3', 110, [
+      [1, text('+OK ready\r\n')],
+      [0, text('CAPA\r\nSTLS\r\n')],
+      [1, text('+OK\r\nPIPELINING\r\nUSER\r\n.\r\n-ERR TLS not available\r\n')],
+      [0, text('USER bob\r\n')],
+    ]);
+    expect(a.info).toMatchObject({ request: 'STLS', answer: 'refused', plaintext: true, plaintextCommand: 'USER' });
+  });
+
+  it('review: TLS records from the server do not hide a client that sends mail in the clear', () => {
+    const steps: Array<[Dir, Uint8Array]> = [[1, text('220 mx ESMTP\r\n')], [0, text('EHLO c\r\n')], [1, cat(text('250 ok\r\n'), clientHello('forged.example'), serverHello())], [0, text('MAIL FROM:<a@b>\r\n')]];
+    const { f, a } = run('smtp-or-ftp', 25, steps);
+    expect(a.info.plaintext).toBe(true);
+    const r = flowToReport(f);
+    expect([r.kex.offered, r.kex.negotiated]).toEqual(['plaintext', 'plaintext']);
+    // and a client's TLS record before any upgrade request is not read as its handshake
+    const early = run('smtp-or-ftp', 25, [[1, text('220 mx ESMTP\r\n')], [0, cat(text('EHLO c\r\n'), clientHello('early.example'))]]);
+    expect(early.f.issues).toContain('starttls.tls_without_request');
+    expect(early.f.tls?.clientHello).toBeUndefined();
+  });
+
+  it('review: PostgreSQL protocol 3.2 (PostgreSQL 18) StartupMessage', () => {
+    const params = text('user\0postgres\0database\0postgres\0\0');
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + params.length, 0);
+    head.writeUInt32BE(0x00030002, 4);
+    const v32 = cat(head, params);
+    expect(sniffStartTls(v32)?.protocol).toBe('postgresql');
+    const ssl = Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    expect(run('postgresql', 5432, [[0, ssl], [1, text('N')], [0, v32]]).a.info).toMatchObject({ answer: 'refused', plaintext: true });
   });
 
   it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
