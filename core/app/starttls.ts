@@ -60,10 +60,13 @@ export interface StartTlsInfo {
   plaintextCommand: string | null;
 }
 
-/** bytes read per direction before the switch to TLS, at most */
-export const PREAMBLE_MAX = 8 * 1024;
-/** lines per direction before the switch, at most (an SMTP EHLO answer has ≈ 10–20) */
-export const MAX_LINES = 64;
+/** bytes read per direction before the switch to TLS, at most (only the partial line or message is held) */
+export const PREAMBLE_MAX = 16 * 1024;
+/**
+ * lines per direction before the switch, at most: an SMTP EHLO answer has ≈ 10–20, an FTP FEAT
+ * answer ≈ 30, and some FTP servers greet with a multi-line banner of dozens more
+ */
+export const MAX_LINES = 256;
 /** bytes in one line, at most (RFC 5321 §4.5.3.1.5: 512 for SMTP replies; RFC 9051 allows longer, 1 KiB is plenty before login) */
 export const MAX_LINE = 1024;
 
@@ -190,7 +193,10 @@ export interface StartTlsSniff {
   senderIsServer: boolean;
 }
 
-/** one complete printable line at the head of `b` (CRLF or LF within MAX_LINE), or null */
+/**
+ * one complete line at the head of `b` (CRLF or LF within MAX_LINE) without control characters
+ * (bytes from 0x80 allowed: some servers greet in UTF-8), or null
+ */
 function firstLine(b: Uint8Array): string | null {
   const n = Math.min(b.length, MAX_LINE);
   for (let i = 0; i < n; i++) {
@@ -199,7 +205,7 @@ function firstLine(b: Uint8Array): string | null {
       const end = i > 0 && b[i - 1] === 0x0d ? i - 1 : i;
       return latin1(b, 0, end);
     }
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || c > 0x7e) return null;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || c === 0x7f) return null;
   }
   return null;
 }

@@ -76,6 +76,7 @@ describe('sniffStartTls', () => {
     expect(sniffStartTls(text('220 no line end yet'))).toBeNull(); // a greeting is a whole line
     expect(sniffStartTls(text('HTTP/1.1 200 OK\r\n'))).toBeNull();
     expect(sniffStartTls(text('220 bell\x07\r\n'))).toBeNull(); // control character
+    expect(sniffStartTls(Buffer.from('220 mx.example ESMTP — grüße\r\n', 'utf8'))?.protocol).toBe('smtp-or-ftp'); // a UTF-8 banner
     expect(sniffStartTls(text('2200 ok\r\n'))).toBeNull();
     expect(sniffStartTls(Uint8Array.from([0, 0, 0, 8, 0, 0, 0, 0]))).toBeNull();
     expect(sniffStartTls(Uint8Array.from([0, 0, 0, 40, 0, 3, 0, 0, 0xff, 0]))).toBeNull(); // a startup message needs a parameter name
