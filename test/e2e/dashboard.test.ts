@@ -2,7 +2,7 @@
  * End to end in a real browser (Debian's Chromium through playwright-core) against
  * startServer() on 127.0.0.1:0 serving the built dashboard (dist/web; `npm test` builds first):
  * upload samples/mixed.pcapng and watch the progress, open the overview, see the heatmap, click
- * a cell, open a flow; the MCP inventory and the comparison; and a capture built here whose SNI
+ * a cell, open a flow; a STARTTLS flow's upgrade card; the MCP inventory and the comparison; and a capture built here whose SNI
  * is markup renders as text (no dialog, no element). One screenshot per main page in /tmp.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +146,15 @@ describe.skipIf(!ready)('dashboard in Chromium', () => {
     await page.waitForTimeout(300);
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows how a session upgraded in-band: the PostgreSQL SSLRequest sample', async () => {
+    const scanId = await uploadThroughUi(join(process.cwd(), 'samples', 'starttls', 'postgresql-ssl.pcap'));
+    await page.goto(`${server.url}/#/scans/${encodeURIComponent(scanId)}/flows/0`);
+    await page.getByRole('heading', { name: 'In-band upgrade' }).waitFor();
+    const card = page.locator('.card', { has: page.getByRole('heading', { name: 'In-band upgrade' }) });
+    expect(await card.textContent()).toMatch(/Protocol\s*postgresql.*Request\s*SSLRequest.*Answer\s*accepted.*Upgraded to TLS\s*yes/s);
     expect(pageErrors).toEqual([]);
   });
 

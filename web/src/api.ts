@@ -8,6 +8,7 @@
 // response shapes are the server's own types (type-only imports: nothing of the server is bundled)
 import type { KexClass } from '../../core/tls/types.js';
 import type { FlowReport, RiskLevel } from '../../core/report/model.js';
+import type { StartTlsInfo } from '../../core/app/starttls.js';
 import type { ScanListItem } from '../../core/store/types.js';
 import type {
   CategoryHeatmap, CompareResult, CompareSide, FindingRow as Finding, HeatCell, McpInventoryView as McpInventory, Overview, TimeHeatmap,
@@ -62,6 +63,8 @@ export interface Flow
   mcp: McpInfo | null;
   sensitivity?: { category: string; lifetimeYears: number; confidence?: string; evidence?: Evidence[] };
   risk?: { score: number; level: RiskLevel; reasons?: string[]; exposure?: number };
+  /** a session that started in plaintext and could upgrade to TLS in-band (STARTTLS and kin) */
+  starttls?: StartTlsInfo;
 }
 
 export interface FlowPage {
