@@ -22,17 +22,22 @@
  * Where each direction switches to TLS is found by content, never by the order in which the two
  * directions happen to be delivered: at a message boundary (a line end in the text protocols),
  * the next bytes are a TLS handshake record (RFC 8446 §5.1: type 22, version 3.x). Text
- * protocols never send byte 0x16 at the start of a line, so the boundary is unambiguous. The
- * request and the server's answer are recorded as read; from the switch on, each direction's
- * bytes go to a TLS analyzer, which sees exactly what a TLS-first connection would have shown it.
+ * protocols never send byte 0x16 at the start of a line, so the boundary is unambiguous; the
+ * client's side switches only after its upgrade request (`starttls.tls_without_request`
+ * otherwise). The request and the server's answer are recorded as read (answers matched to
+ * requests by position, so pipelining and delivery order do not confuse them); from the switch
+ * on, each direction's bytes go to a TLS analyzer, which sees exactly what a TLS-first
+ * connection would have shown it.
  *
  * A session whose client sends a command that carries the session's content in the clear
- * (SMTP MAIL / RCPT / DATA / AUTH, a login, a mailbox or file command, a PostgreSQL
- * StartupMessage, a MySQL HandshakeResponse, an LDAP simple bind or an operation before any
- * bind) is `plaintext`; an LDAP SASL bind may set up a security layer of its own, so it ends the
- * analysis without a verdict, as does RDP's Standard RDP Security (RC4 keyed by RSA key transport
- * inside the MCS exchange, or no encryption at all: not told apart here). One that ends before either is
- * seen is `unknown` (its handshake is not in the capture). Never guessed from the port.
+ * (SMTP MAIL / RCPT / DATA, a login, a mailbox or file command, a PostgreSQL StartupMessage, a
+ * MySQL HandshakeResponse, an LDAP simple bind with a password or an operation other than
+ * reading the root DSE) is `plaintext`, whatever its server sends (core/report/build.ts).
+ * Authentication with a SASL mechanism that can set up its own security layer (SASL_LAYER) ends
+ * the analysis without a verdict, as do RDP's Standard RDP Security (RC4 keyed by RSA key
+ * transport inside the MCS exchange, or no encryption at all: not told apart here) and
+ * PostgreSQL's GSSAPI encryption. One that ends before any of these is `unknown` (its handshake
+ * is not in the capture). Never guessed from the port.
  *
  * State is bounded: at most PREAMBLE_MAX bytes and MAX_LINES lines per direction before the
  * switch, lines of at most MAX_LINE bytes; anything longer is a named issue and the end of that
@@ -311,8 +316,9 @@ function rdpProtocols(mask: number): string {
 }
 
 /**
- * The first bytes of a direction that open one of these protocols: a server greeting line,
- * a MySQL greeting packet, or a PostgreSQL client's first message. null for anything else.
+ * The first bytes of a direction that open one of these protocols: a server greeting line, a
+ * MySQL greeting packet, or a client's first PostgreSQL message, LDAP request or X.224
+ * Connection Request. null for anything else.
  */
 export function sniffStartTls(b: Uint8Array): StartTlsSniff | null {
   const b0 = b[0];
