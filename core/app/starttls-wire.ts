@@ -5,7 +5,7 @@
  * the sniffer that recognises a protocol from a direction's first bytes. Pure functions over
  * byte views; nothing here keeps state or throws.
  */
-export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp';
+export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp' | 'xmpp';
 
 /** bytes in one line, at most (RFC 5321 §4.5.3.1.5: 512 for SMTP replies; RFC 9051 allows longer, 1 KiB is plenty before login) */
 export const MAX_LINE = 1024;
@@ -54,6 +54,18 @@ export const RDP_NEG_RSP = 0x02;
 export const RDP_NEG_FAILURE = 0x03;
 /** requested / selected protocols ([MS-RDPBCGR] 2.2.1.1.1): bit names in order of value */
 const RDP_PROTOCOLS: ReadonlyArray<[number, string]> = [[0x1, 'SSL'], [0x2, 'HYBRID'], [0x4, 'RDSTLS'], [0x8, 'HYBRID_EX'], [0x10, 'RDSAAD']];
+/** XMPP namespaces (RFC 6120 §5.4, §6.4): STARTTLS and SASL negotiation */
+export const XMPP_TLS_NS = 'urn:ietf:params:xml:ns:xmpp-tls';
+export const XMPP_SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
+/** the XML namespace of stream headers (RFC 6120 §4.8.5): a client's first bytes name it */
+const XMPP_STREAMS_NS = 'http://etherx.jabber.org/streams';
+
+/** the element name of one XML tag (`<starttls xmlns=…/>` → `starttls`, `<?xml …?>` → `?xml`), or '' */
+export function xmlName(tag: string): string {
+  const m = /^<([?!]?[A-Za-z_][\w.:-]*)/.exec(tag);
+  return m?.[1] ?? '';
+}
+
 /** MySQL HandshakeV10 protocol version byte */
 const MYSQL_PROTOCOL_10 = 0x0a;
 
@@ -90,7 +102,7 @@ export function imapAnswer(line: string, tag: string | null): boolean | null {
   return status === 'OK ' || status === 'OK' ? true : status.startsWith('NO') || status.startsWith('BAD') ? false : null;
 }
 
-export const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap' | 'rdp'>, TextVerbs> = {
+export const VERBS: Record<Exclude<StartTlsProtocol, 'postgresql' | 'mysql' | 'ldap' | 'rdp' | 'xmpp'>, TextVerbs> = {
   smtp: {
     upgrade: new Set(['STARTTLS']),
     hello: new Set(['EHLO', 'HELO', 'LHLO', 'NOOP', 'RSET', 'QUIT', 'HELP']),
@@ -250,6 +262,12 @@ export function rdpProtocols(mask: number): string {
   return names.length > 0 ? names.join('|') : `0x${mask.toString(16)}`;
 }
 
+/** `<?xml …?>` and / or `<stream:stream` naming the streams namespace, within the first 1 KiB */
+function isXmppStreamStart(b: Uint8Array): boolean {
+  const head = latin1(b, 0, Math.min(b.length, MAX_LINE));
+  return (head.startsWith('<?xml') || head.startsWith('<stream:stream')) && head.includes('<stream:stream') && head.includes(XMPP_STREAMS_NS);
+}
+
 /**
  * The first bytes of a direction that open one of these protocols: a server greeting line, a
  * MySQL greeting packet, or a client's first PostgreSQL message, LDAP request or X.224
@@ -262,6 +280,8 @@ export function sniffStartTls(b: Uint8Array): StartTlsSniff | null {
   if (isMysqlGreeting(b)) return { protocol: 'mysql', senderIsServer: true };
   if (b0 === 0x30) return isLdapClientFirst(b) ? { protocol: 'ldap', senderIsServer: false } : null;
   if (b0 === TPKT_VERSION) return tpkt(b, 0, X224_CR) > 0 ? { protocol: 'rdp', senderIsServer: false } : null;
+  // an XMPP client's stream header (RFC 6120 §4.2), with or without an XML declaration
+  if (b0 === 0x3c) return isXmppStreamStart(b) ? { protocol: 'xmpp', senderIsServer: false } : null;
   const line = firstLine(b);
   if (line === null) return null;
   if (line.startsWith('220 ') || line.startsWith('220-')) return { protocol: 'smtp-or-ftp', senderIsServer: true };

@@ -13,6 +13,7 @@
  * | PostgreSQL | — (client first) | SSLRequest: length 8, code 80877103 (1234 << 16 \| 5679) | one byte `S` | PostgreSQL docs, "Message Formats" and "SSL Session Encryption" |
  * | MySQL, MariaDB | protocol-10 greeting packet | SSLRequest: 32-byte HandshakeResponse prefix with CLIENT_SSL (0x0800) | the server's next bytes are TLS | MySQL client/server protocol, "Protocol::SSLRequest" |
  * | LDAP | — (client first) | ExtendedRequest `1.3.6.1.4.1.1466.20037` | ExtendedResponse resultCode 0 | RFC 4511 §4.1.1, §4.12, §4.14 |
+ * | XMPP | — (client first: stream header) | `<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>` | `<proceed …/>` | RFC 6120 §5.4 |
  * | RDP | — (client first) | X.224 Connection Request with RDP_NEG_REQ | X.224 Connection Confirm with RDP_NEG_RSP selecting TLS, CredSSP or RDSTLS (any protocol but Standard RDP Security) | [MS-RDPBCGR] 2.2.1.1, 2.2.1.2; TPKT RFC 1006 §6 |
  *
  * SMTP and FTP greet alike (`220`): the client's first command tells them apart. A greeting
@@ -53,6 +54,7 @@ import {
   MYSQL_SSL_REQUEST_LEN, PG_GSSENC_REQUEST, PG_PROTOCOL_MAJOR, PG_SSL_REQUEST, POP3_ERR, POP3_OK, RDP_NEG_FAILURE,
   RDP_NEG_REQ, RDP_NEG_RSP, SASL_LAYER, SMTP_HELLO, FTP_FIRST, VERBS, X224_CC, X224_CR, berHeader, imapAnswer,
   isMysqlGreeting, latin1, ldapMessage, le24, le32, be32, rdpProtocols, replyCode, tpkt, verbOf,
+  XMPP_SASL_NS, XMPP_TLS_NS, xmlName,
 } from './starttls-wire.js';
 import type { StartTlsProtocol } from './starttls-wire.js';
 
@@ -251,10 +253,13 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   /** one text line at b[p..]: its length with the line end, 0 when incomplete, STOP or PLAINTEXT */
   private textLine(flow: Flow, dir: Dir, b: Uint8Array, p: number): number {
     const limit = Math.min(b.length, p + MAX_LINE);
+    // XMPP is read one XML tag at a time (up to its `>`), the others a line at a time
+    const xmpp = this.info.protocol === 'xmpp';
+    const stop = xmpp ? 0x3e : 0x0a;
     let lf = -1;
     // a line that waited for more bytes starts at b[0]: its first scanned[dir] bytes hold no line end
     for (let i = p === 0 ? this.scanned[dir] : p; i < limit; i++) {
-      if (b[i] === 0x0a) {
+      if (b[i] === stop) {
         lf = i;
         break;
       }
@@ -271,10 +276,57 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
       return STOP;
     }
     if (p === 0) this.scanned[dir] = 0;
+    if (xmpp) {
+      const tag = latin1(b, p, lf + 1).trim();
+      const r = dir === 0 ? this.xmppClientTag(flow, tag) : this.xmppServerTag(tag);
+      return r === PLAINTEXT || r === UNDECIDED ? r : lf + 1 - p;
+    }
     const end = lf > p && b[lf - 1] === 0x0d ? lf - 1 : lf;
     const line = latin1(b, p, end);
     const r = dir === 0 ? this.clientLine(flow, line) : this.serverLine(line);
     return r === PLAINTEXT || r === UNDECIDED ? r : lf + 1 - p;
+  }
+
+  /**
+   * One XML tag the client sent before TLS (RFC 6120 §4.2, §5.4.2, §6.4.2): the stream header
+   * and whitespace confirm the protocol, `<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>`
+   * is the request, a stanza (`<message`, `<iq`, `<presence`) or SASL `<auth` without a
+   * security layer is content in the clear.
+   */
+  private xmppClientTag(flow: Flow, tag: string): number {
+    const name = xmlName(tag);
+    if (name === 'stream:stream' || name === '?xml') {
+      this.confirm(flow);
+      return 0;
+    }
+    if (name === 'starttls' && tag.includes(XMPP_TLS_NS)) {
+      this.confirm(flow);
+      this.info.request = 'starttls';
+      return 0;
+    }
+    if (name === 'auth' && tag.includes(XMPP_SASL_NS)) {
+      this.confirm(flow);
+      const mech = /mechanism\s*=\s*['"]([^'"]*)['"]/.exec(tag)?.[1]?.toUpperCase() ?? '';
+      if (SASL_LAYER.has(mech)) {
+        addFlowIssue(flow, 'starttls.sasl_auth');
+        return UNDECIDED;
+      }
+      return this.plaintextSession(flow, 'xmpp', 'auth');
+    }
+    if (name === 'message' || name === 'iq' || name === 'presence') {
+      this.confirm(flow);
+      return this.plaintextSession(flow, 'xmpp', name);
+    }
+    return 0;
+  }
+
+  /** One XML tag the server sent before TLS: `<proceed …xmpp-tls'/>` accepts the upgrade, `<failure …xmpp-tls'/>` refuses it */
+  private xmppServerTag(tag: string): number {
+    const name = xmlName(tag);
+    if ((name === 'proceed' || name === 'failure') && tag.includes(XMPP_TLS_NS) && this.info.answer === null) {
+      this.info.answer = name === 'proceed' ? 'accepted' : 'refused';
+    }
+    return 0;
   }
 
   private clientLine(flow: Flow, line: string): number {

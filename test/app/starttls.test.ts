@@ -462,6 +462,34 @@ describe('StartTlsAnalyzer', () => {
     expect(run('postgresql', 5432, [[0, ssl], [1, text('N')], [0, v32]]).a.info).toMatchObject({ answer: 'refused', plaintext: true });
   });
 
+  it('XMPP: stream headers, <starttls/>, <proceed/>, then TLS; a stanza or PLAIN auth before it is plaintext', () => {
+    const header = text("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='example.org' version='1.0'>");
+    expect(sniffStartTls(header)).toEqual({ protocol: 'xmpp', senderIsServer: false });
+    expect(sniffStartTls(text('<?xml version="1.0"?><soap:Envelope>'))).toBeNull(); // XML, not an XMPP stream
+    const features = text("<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' id='1' from='example.org' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>");
+    const steps: Array<[Dir, Uint8Array]> = [
+      [0, header], [1, features],
+      [0, text("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")],
+      [1, cat(text("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"), serverHello())],
+      [0, clientHello('chat.example')],
+    ];
+    for (const piece of [Infinity, 1, 9]) {
+      const { f, a } = run('xmpp', 5222, steps, piece);
+      expect(a.info, `pieces of ${piece}`).toEqual({ protocol: 'xmpp', request: 'starttls', answer: 'accepted', upgraded: true, plaintext: false, plaintextCommand: null });
+      expect(f.tls?.clientHello?.sni).toBe('chat.example');
+    }
+    const plainAuth = run('xmpp', 5222, [[0, header], [1, features], [0, text("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFnZW50AHNlY3JldA==</auth>")]]);
+    expect(plainAuth.a.info).toMatchObject({ plaintext: true, plaintextCommand: 'auth' });
+    expect(plainAuth.f.app).toBe('xmpp');
+    const gssapi = run('xmpp', 5222, [[0, header], [0, text("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='GSSAPI'/>")]]);
+    expect(gssapi.f.issues).toContain('starttls.sasl_auth');
+    expect(gssapi.a.info.plaintext).toBe(false);
+    const message = run('xmpp', 5222, [[0, header], [0, text("<message to='a@example.org'><body>hi</body></message>")]]);
+    expect(message.a.info).toMatchObject({ plaintext: true, plaintextCommand: 'message' });
+    const refused = run('xmpp', 5222, [[0, header], [0, text("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")], [1, text("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")]]);
+    expect(refused.a.info.answer).toBe('refused');
+  });
+
   it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
     const long = run('pop3', 110, [[1, text('+OK ready\r\n')], [0, text('X'.repeat(MAX_LINE + 10))]]);
     expect(long.f.issues).toContain('starttls.line_too_long');
@@ -498,7 +526,7 @@ describe('StartTlsAnalyzer', () => {
     const base = [...SMTP_UPGRADE.map(([, b]) => b), LDAP_STARTTLS, ldapExtendedResponse(0), ldapSimpleBind('cn=a', 'b'), RDP_CR, x224(0xd0, rdpNeg(2, 1))];
     fc.assert(
       fc.property(
-        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql', 'ldap', 'rdp'),
+        fc.constantFrom<StartTlsInfo['protocol']>('smtp-or-ftp', 'imap', 'pop3', 'nntp', 'postgresql', 'mysql', 'ldap', 'rdp', 'xmpp'),
         fc.array(fc.tuple(fc.constantFrom<Dir>(0, 1), fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...base))), { maxLength: 40 }),
         (proto, steps) => {
           const f = flow(25);

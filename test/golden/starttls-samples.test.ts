@@ -2,7 +2,8 @@
  * Golden tests on the STARTTLS samples in samples/starttls/ (made by
  * samples/make-starttls-samples.sh with real clients and servers: Python's smtplib, imaplib,
  * poplib and ftplib, psql against PostgreSQL 15, the MariaDB 10.11 client and server, Dovecot
- * 2.3, OpenLDAP 2.5's ldapsearch and slapd, FreeRDP 2.11 against xrdp 0.9.21, a Node 22 SMTP client): every conversation's payload bytes and every TLS handshake after
+ * 2.3, OpenLDAP 2.5's ldapsearch and slapd, FreeRDP 2.11 against xrdp 0.9.21, sendxmpp against
+ * Prosody 0.12, a Node 22 SMTP client): every conversation's payload bytes and every TLS handshake after
  * the in-band upgrade against the tshark truth in samples/starttls/truth/ (tshark follows
  * STARTTLS on these protocols' standard ports), plus the class each sample was made to show and
  * what the upgrade looked like.
@@ -101,6 +102,17 @@ const EXPECTED: Record<string, { app: string; kex: [string, string, string | nul
     issues: ['starttls.rdp_standard_security'],
     starttls: { protocol: 'rdp', request: null, upgraded: false, plaintext: false },
   },
+  // sendxmpp 1.24 (Perl, IO::Socket::SSL over OpenSSL 3.0) against Prosody 0.12
+  'xmpp-starttls.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: { protocol: 'xmpp', request: 'starttls', answer: 'accepted', upgraded: true, plaintext: false },
+  },
+  'xmpp-plain.pcap': {
+    app: 'xmpp',
+    kex: ['plaintext', 'plaintext', null],
+    starttls: { protocol: 'xmpp', request: null, upgraded: false, plaintext: true, plaintextCommand: 'auth' },
+  },
   'mysql-plain.pcap': {
     app: 'mysql',
     kex: ['plaintext', 'plaintext', null],
@@ -170,12 +182,12 @@ describe('samples/starttls/ against their tshark truth', () => {
   it('the plaintext samples are the scan\'s plaintext findings, the upgraded ones are not', async () => {
     const report = await scanInputs(CAPTURES.map((n) => `${DIR}${n}`));
     const plaintext = report.flows.filter((f) => f.kex.negotiated === 'plaintext').map((f) => f.app).sort();
-    expect(plaintext).toEqual(['ldap', 'mysql', 'postgresql', 'smtp']);
+    expect(plaintext).toEqual(['ldap', 'mysql', 'postgresql', 'smtp', 'xmpp']);
     const ports = new Set((report.findings ?? []).filter((f) => f.ruleId === 'HNDL002').map((f) => f.server));
-    expect([...ports].sort()).toEqual(['127.0.0.1:25', '127.0.0.1:3306', '127.0.0.1:389', '127.0.0.1:5432']);
+    expect([...ports].sort()).toEqual(['127.0.0.1:25', '127.0.0.1:3306', '127.0.0.1:389', '127.0.0.1:5222', '127.0.0.1:5432']);
     // the table names the protocol of an upgraded session without SNI
     const table = renderTable(report, { color: false, width: 200 });
-    for (const label of ['smtp+tls', 'imap+tls', 'pop3+tls', 'ftp+tls', 'postgresql+tls', 'mysql+tls', 'ldap+tls']) expect(table).toContain(label);
+    for (const label of ['smtp+tls', 'imap+tls', 'pop3+tls', 'ftp+tls', 'postgresql+tls', 'mysql+tls', 'ldap+tls', 'xmpp+tls']) expect(table).toContain(label);
     expect(table).toContain('127.0.0.1 '); // RDP's SNI (FreeRDP sends the address)
   });
 });
