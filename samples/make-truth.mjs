@@ -103,13 +103,18 @@ function conversations(file) {
 // ports of connections that open with a TPKT X.224 Connection Request are decoded as TLS instead
 // (-d tcp.port==P,tls), which reads past the two X.224 packets as unknown records.
 function rdpDecodeAs(file, convs) {
-  const crs = packetsJson(file, 'tcp.payload[0:2] == 03:00 && tcp.payload[5] == e0', ['tcp.stream']);
+  const ports = serverPortsOf(file, convs, 'tcp.payload[0:2] == 03:00 && tcp.payload[5] == e0');
+  return [...ports].flatMap((p) => ['-d', `tcp.port==${p},tls`]);
+}
+
+/** the server ports of the TCP conversations with a packet matching `filter` */
+function serverPortsOf(file, convs, filter) {
   const ports = new Set();
-  for (const l of crs) {
+  for (const l of packetsJson(file, filter, ['tcp.stream'])) {
     const conv = convs.find((c) => c.transport === 'tcp' && c.stream === num(first(l, 'tcp.stream')));
     if (conv) ports.add(conv.server.split(':').pop());
   }
-  return [...ports].flatMap((p) => ['-d', `tcp.port==${p},tls`]);
+  return ports;
 }
 
 function tlsFlows(file, convs, transport = 'tcp') {
@@ -182,12 +187,7 @@ function tlsFlows(file, convs, transport = 'tcp') {
 
 function sshFlows(file, convs) {
   // tshark only dissects SSH on port 22 by itself: find the ports whose first payload is a banner
-  const banners = packetsJson(file, 'tcp.payload[0:4] == 53:53:48:2d', ['tcp.stream']);
-  const ports = new Set();
-  for (const l of banners) {
-    const conv = convs.find((c) => c.transport === 'tcp' && c.stream === num(first(l, 'tcp.stream')));
-    if (conv) ports.add(conv.server.split(':').pop());
-  }
+  const ports = serverPortsOf(file, convs, 'tcp.payload[0:4] == 53:53:48:2d');
   if (!ports.size) return [];
   const decodeAs = [...ports].flatMap((p) => ['-d', `tcp.port==${p},ssh`]);
   const out = tshark(['-r', file, ...decodeAs, '-T', 'json', '-Y', 'ssh.protocol || ssh.kex_algorithms',

@@ -5,6 +5,8 @@
  * the sniffer that recognises a protocol from a direction's first bytes. Pure functions over
  * byte views; nothing here keeps state or throws.
  */
+import { u32 as be32 } from '../net/bytes.js';
+
 export type StartTlsProtocol = 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp' | 'xmpp';
 
 /** bytes in one line, at most (RFC 5321 §4.5.3.1.5: 512 for SMTP replies; RFC 9051 allows longer, 1 KiB is plenty before login) */
@@ -166,10 +168,6 @@ export function latin1(b: Uint8Array, from: number, to: number): string {
   let s = '';
   for (let i = from; i < to; i++) s += String.fromCharCode(b[i] ?? 0);
   return s;
-}
-
-export function be32(b: Uint8Array, p: number): number {
-  return (((b[p] ?? 0) << 24) | ((b[p + 1] ?? 0) << 16) | ((b[p + 2] ?? 0) << 8) | (b[p + 3] ?? 0)) >>> 0;
 }
 
 export function le24(b: Uint8Array, p: number): number {

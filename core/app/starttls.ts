@@ -48,12 +48,13 @@ import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import { TlsAnalyzer, VERIFY_BYTES, sniffTls } from '../tls/analyzer.js';
 import { GrowBuffer } from '../util/growbuf.js';
+import { u32 as be32 } from '../net/bytes.js';
 import {
   LDAP_AUTH_SASL, LDAP_AUTH_SIMPLE, LDAP_BIND_REQUEST, LDAP_CONTENT_OPS, LDAP_EXTENDED_REQUEST, LDAP_EXTENDED_RESPONSE,
   LDAP_SEARCH_REQUEST, LDAP_STARTTLS_OID, LDAP_UNBIND_REQUEST, MAX_LINE, MYSQL_CLIENT_PROTOCOL_41, MYSQL_CLIENT_SSL,
   MYSQL_SSL_REQUEST_LEN, PG_GSSENC_REQUEST, PG_PROTOCOL_MAJOR, PG_SSL_REQUEST, POP3_ERR, POP3_OK, RDP_NEG_FAILURE,
   RDP_NEG_REQ, RDP_NEG_RSP, SASL_LAYER, SMTP_HELLO, FTP_FIRST, VERBS, X224_CC, X224_CR, berHeader, imapAnswer,
-  isMysqlGreeting, latin1, ldapMessage, le24, le32, be32, rdpProtocols, replyCode, tpkt, verbOf,
+  isMysqlGreeting, latin1, ldapMessage, le24, le32, rdpProtocols, replyCode, tpkt, verbOf,
   XMPP_SASL_NS, XMPP_TLS_NS, xmlName,
 } from './starttls-wire.js';
 import type { StartTlsProtocol } from './starttls-wire.js';

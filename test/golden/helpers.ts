@@ -1,4 +1,5 @@
-/** Shared helpers for golden tests: endpoint text as tshark prints it, flow lookup. */
+/** Shared helpers for golden tests: endpoint text as tshark prints it, flow lookup, handshake checks. */
+import { expect } from 'vitest';
 import type { FlowReport } from '../../core/report/model.js';
 
 export const SHARED = new URL('../../../shared/', import.meta.url).pathname;
@@ -46,4 +47,18 @@ export interface TruthTlsFlow {
 
 export function hex(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
+}
+
+/** the flow's TLS facts equal the tshark truth row's: SNI, version, groups, selection, HRR, suite */
+export function expectTlsTruth(f: FlowReport, t: TruthTlsFlow): void {
+  const tls = f.tls;
+  expect(tls, `${t.client} has TLS facts`).toBeTruthy();
+  if (!tls) return;
+  expect(tls.sni).toBe(t.sni);
+  expect(tls.version).toBe(t.version);
+  expect(tls.offeredGroups).toEqual(t.offered_groups);
+  expect(tls.keyShareGroups).toEqual(t.key_share_groups);
+  expect(tls.selectedGroup).toBe(t.selected_group);
+  expect(tls.helloRetryRequest).toBe(t.hrr);
+  expect(tls.cipherSuite).toBe(t.cipher_suite);
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { FlowReport } from '../../core/report/model.js';
-import { findFlow } from './helpers.js';
+import { expectTlsTruth, findFlow } from './helpers.js';
 import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
 const DIR = new URL('../../samples/quic-ssh/', import.meta.url).pathname;
@@ -69,16 +69,8 @@ const SSH_CLASSES: Record<string, [string, string, string]> = {
 const truthOf = (name: string): Truth => JSON.parse(readFileSync(`${DIR}truth/${name}.truth.json`, 'utf8')) as Truth;
 
 function checkTls(f: FlowReport, t: TlsFlow): void {
-  const tls = f.tls;
-  expect(tls, `${t.client} has TLS facts`).toBeTruthy();
-  if (!tls) return;
-  expect(tls.sni).toBe(t.sni);
-  expect(tls.version).toBe(t.version);
-  expect(tls.offeredGroups).toEqual(t.offered_groups);
-  expect(tls.keyShareGroups).toEqual(t.key_share_groups);
-  expect(tls.selectedGroup).toBe(t.selected_group);
-  expect(tls.helloRetryRequest).toBe(t.hrr);
-  expect(tls.cipherSuite).toBe(t.cipher_suite);
+  expectTlsTruth(f, t);
+  if (!f.tls) return;
   const want = t.sni ? TLS_CLASSES[t.sni] : undefined;
   expect(want, `class table covers ${t.sni}`).toBeDefined();
   if (!want) return;
