@@ -85,6 +85,7 @@ export const PREAMBLE_MAX = 16 * 1024;
  * answer ≈ 30, and some FTP servers greet with a multi-line banner of dozens more
  */
 export const MAX_LINES = 256;
+
 export class StartTlsAnalyzer implements StreamAnalyzer {
   readonly name = 'starttls';
   readonly maxBytesPerDir = PREAMBLE_MAX + 128 * 1024;
