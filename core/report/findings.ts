@@ -64,6 +64,22 @@ const BAD_SHARES = new Set(['length-mismatch', 'mlkem-key-invalid']);
 const ENCRYPTED_PORTS = new Set([22, 443, 465, 563, 636, 853, 989, 990, 992, 993, 995, 4433, 5061, 6697, 8443]);
 const PQ_CLASSES = new Set(['hybrid', 'pq']);
 
+/**
+ * The fix for a plaintext session of a protocol that can upgrade to TLS in-band
+ * (core/app/starttls.ts): require the upgrade, or the protocol's implicit-TLS port.
+ */
+const REQUIRE_TLS: Readonly<Record<string, string>> = {
+  smtp: 'require STARTTLS (RFC 3207), or implicit TLS for submission (RFC 8314)',
+  imap: 'require STARTTLS, or implicit TLS on port 993 (RFC 8314)',
+  pop3: 'require STLS, or implicit TLS on port 995 (RFC 8314)',
+  ftp: 'require AUTH TLS (RFC 4217)',
+  nntp: 'require STARTTLS (RFC 4642), or implicit TLS on port 563',
+  xmpp: 'require STARTTLS (RFC 6120 §5.3.1)',
+  ldap: 'require StartTLS or LDAPS before any bind (RFC 4513 §3)',
+  postgresql: 'require TLS (hostssl in pg_hba.conf; sslmode=verify-full on clients)',
+  mysql: 'require TLS (require_secure_transport=ON; --ssl-mode=VERIFY_IDENTITY on clients)',
+};
+
 interface Bucket {
   key: RuleKey;
   server: string;
@@ -254,11 +270,11 @@ function describe(b: Bucket): { message: string; recommendation: string; evidenc
     case 'plaintext': {
       const apps = names(b, 'apps');
       evidence['apps'] = apps;
-      return {
-        message: `Plaintext ${list(apps)} traffic to ${s} (${flows}).`,
-        recommendation: `Encrypt the traffic to ${s} with TLS 1.3 and X25519MLKEM768.`,
-        evidence,
-      };
+      const upgrades = apps.map((a) => REQUIRE_TLS[a]);
+      const recommendation = upgrades.length > 0 && upgrades.every((u) => u !== undefined)
+        ? `On ${s}, ${upgrades.join('; ')}, with TLS 1.3 and X25519MLKEM768.`
+        : `Encrypt the traffic to ${s} with TLS 1.3 and X25519MLKEM768.`;
+      return { message: `Plaintext ${list(apps)} traffic to ${s} (${flows}).`, recommendation, evidence };
     }
     case 'offeredHybridNegotiatedClassical': {
       const offered = names(b, 'offered');

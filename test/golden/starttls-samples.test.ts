@@ -175,7 +175,13 @@ describe('samples/starttls/ against their tshark truth', () => {
     const report = await scanInputs(CAPTURES.map((n) => `${DIR}${n}`));
     const plaintext = report.flows.filter((f) => f.kex.negotiated === 'plaintext').map((f) => f.app).sort();
     expect(plaintext).toEqual(['ldap', 'mysql', 'postgresql', 'smtp', 'xmpp']);
-    const ports = new Set((report.findings ?? []).filter((f) => f.ruleId === 'HNDL002').map((f) => f.server));
+    const plainFindings = (report.findings ?? []).filter((f) => f.ruleId === 'HNDL002');
+    const ports = new Set(plainFindings.map((f) => f.server));
+    // the fix names the upgrade the protocol already has
+    expect(plainFindings.find((f) => f.server === '127.0.0.1:25')?.recommendation).toBe(
+      'On 127.0.0.1:25, require STARTTLS (RFC 3207), or implicit TLS for submission (RFC 8314), with TLS 1.3 and X25519MLKEM768.',
+    );
+    expect(plainFindings.find((f) => f.server === '127.0.0.1:5432')?.recommendation).toMatch(/^On 127\.0\.0\.1:5432, require TLS \(hostssl in pg_hba\.conf/);
     expect([...ports].sort()).toEqual(['127.0.0.1:25', '127.0.0.1:3306', '127.0.0.1:389', '127.0.0.1:5222', '127.0.0.1:5432']);
     // the table names the protocol of an upgraded session without SNI
     const table = renderTable(report, { color: false, width: 200 });
