@@ -60,7 +60,7 @@ const RDP_PROTOCOLS: ReadonlyArray<[number, string]> = [[0x1, 'SSL'], [0x2, 'HYB
 export const XMPP_TLS_NS = 'urn:ietf:params:xml:ns:xmpp-tls';
 export const XMPP_SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
 /** the XML namespace of stream headers (RFC 6120 §4.8.5): a client's first bytes name it */
-const XMPP_STREAMS_NS = 'http://etherx.jabber.org/streams';
+export const XMPP_STREAMS_NS = 'http://etherx.jabber.org/streams';
 
 /** the element name of one XML tag (`<starttls xmlns=…/>` → `starttls`, `<?xml …?>` → `?xml`), or '' */
 export function xmlName(tag: string): string {
@@ -261,9 +261,44 @@ export function rdpProtocols(mask: number): string {
 }
 
 /** `<?xml …?>` and / or `<stream:stream` naming the streams namespace, within the first 1 KiB */
-function isXmppStreamStart(b: Uint8Array): boolean {
+function isXmppStreamStart(b: Uint8Array): 'client' | 'server' | null {
   const head = latin1(b, 0, Math.min(b.length, MAX_LINE));
-  return (head.startsWith('<?xml') || head.startsWith('<stream:stream')) && head.includes('<stream:stream') && head.includes(XMPP_STREAMS_NS);
+  if (!head.startsWith('<?xml') && !head.startsWith('<stream:stream')) return null;
+  const at = head.indexOf('<stream:stream');
+  if (at < 0) {
+    // an XML declaration alone in the stream's first segment (libpurple writes it on its own):
+    // the client speaks first (RFC 6120 §4.2); the analyzer names the protocol only once the
+    // stream header confirms it
+    const decl = head.indexOf('?>');
+    return decl > 0 && head.slice(decl + 2).trim() === '' ? 'client' : null;
+  }
+  if (!head.includes(XMPP_STREAMS_NS)) return null;
+  // only the receiving entity's header carries a stream id (RFC 6120 §4.7.3)
+  const end = head.indexOf('>', at);
+  const tag = end < 0 ? head.slice(at) : head.slice(at, end + 1);
+  return /\sid\s*=/.test(tag) ? 'server' : 'client';
+}
+
+/** the TPKT packet at b[0..) is an X.224 Connection Request of RDP: a cookie or routing token ([MS-RDPBCGR] 2.2.1.1) or a negotiation request at its end */
+function isRdpConnectionRequest(b: Uint8Array): boolean {
+  const len = tpkt(b, 0, X224_CR);
+  if (len === 0) return false;
+  // the variable part starts after TPKT (4) and the CR's fixed header (7): "Cookie: mstshash=" or "Cookie: msts="
+  if (latin1(b, 11, Math.min(b.length, 11 + 8)) === 'Cookie: ') return true;
+  return b.length >= len && rdpNegAt(b, 0, len, RDP_NEG_REQ) >= 0;
+}
+
+/**
+ * Where the RDP_NEG_REQ / RSP / FAILURE of the TPDU at b[p..p+len) starts, or -1: its last 8
+ * bytes, or — a request with CORRELATION_INFO_PRESENT (0x08) — the 8 bytes before a 36-byte
+ * RDP_CORRELATION_INFO (type 0x06) ([MS-RDPBCGR] 2.2.1.1, 2.2.1.1.2)
+ */
+export function rdpNegAt(b: Uint8Array, p: number, len: number, type: number): number {
+  const last = p + len - 8;
+  if (len >= 19 && b[last] === type && b[last + 2] === 8 && b[last + 3] === 0) return last;
+  const withCorrelation = p + len - 44;
+  if (type === RDP_NEG_REQ && len >= 55 && b[withCorrelation] === type && ((b[withCorrelation + 1] ?? 0) & 0x08) !== 0 && b[withCorrelation + 2] === 8 && b[withCorrelation + 3] === 0 && b[withCorrelation + 8] === 0x06) return withCorrelation;
+  return -1;
 }
 
 /**
@@ -277,9 +312,13 @@ export function sniffStartTls(b: Uint8Array): StartTlsSniff | null {
   if (b0 === 0) return pgClientFirst(b) ? { protocol: 'postgresql', senderIsServer: false } : null;
   if (isMysqlGreeting(b)) return { protocol: 'mysql', senderIsServer: true };
   if (b0 === 0x30) return isLdapClientFirst(b) ? { protocol: 'ldap', senderIsServer: false } : null;
-  if (b0 === TPKT_VERSION) return tpkt(b, 0, X224_CR) > 0 ? { protocol: 'rdp', senderIsServer: false } : null;
+  // TPKT and X.224 are also ISO-on-TCP's (S7comm on port 102, …): only RDP's Connection Request
+  if (b0 === TPKT_VERSION) return isRdpConnectionRequest(b) ? { protocol: 'rdp', senderIsServer: false } : null;
   // an XMPP client's stream header (RFC 6120 §4.2), with or without an XML declaration
-  if (b0 === 0x3c) return isXmppStreamStart(b) ? { protocol: 'xmpp', senderIsServer: false } : null;
+  if (b0 === 0x3c) {
+    const side = isXmppStreamStart(b);
+    return side === null ? null : { protocol: 'xmpp', senderIsServer: side === 'server' };
+  }
   const line = firstLine(b);
   if (line === null) return null;
   if (line.startsWith('220 ') || line.startsWith('220-')) return { protocol: 'smtp-or-ftp', senderIsServer: true };

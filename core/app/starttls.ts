@@ -53,9 +53,9 @@ import {
   LDAP_AUTH_SASL, LDAP_AUTH_SIMPLE, LDAP_BIND_REQUEST, LDAP_CONTENT_OPS, LDAP_EXTENDED_REQUEST, LDAP_EXTENDED_RESPONSE,
   LDAP_SEARCH_REQUEST, LDAP_STARTTLS_OID, LDAP_UNBIND_REQUEST, MAX_LINE, MYSQL_CLIENT_PROTOCOL_41, MYSQL_CLIENT_SSL,
   MYSQL_SSL_REQUEST_LEN, PG_GSSENC_REQUEST, PG_PROTOCOL_MAJOR, PG_SSL_REQUEST, POP3_ERR, POP3_OK, RDP_NEG_FAILURE,
-  RDP_NEG_REQ, RDP_NEG_RSP, SASL_LAYER, SMTP_HELLO, FTP_FIRST, VERBS, X224_CC, X224_CR, berHeader, imapAnswer,
+  RDP_NEG_REQ, RDP_NEG_RSP, SASL_LAYER, rdpNegAt, SMTP_HELLO, FTP_FIRST, VERBS, X224_CC, X224_CR, berHeader, imapAnswer,
   isMysqlGreeting, latin1, ldapMessage, le24, le32, rdpProtocols, replyCode, tpkt, verbOf,
-  XMPP_SASL_NS, XMPP_TLS_NS, xmlName,
+  XMPP_SASL_NS, XMPP_STREAMS_NS, XMPP_TLS_NS, xmlName,
 } from './starttls-wire.js';
 import type { StartTlsProtocol } from './starttls-wire.js';
 
@@ -189,7 +189,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   }
 
   private release(dir: Dir): void {
-    this.held[dir].clear();
+    this.held[dir].free();
     this.scanned[dir] = 0;
   }
 
@@ -216,6 +216,13 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     let p = 0;
     for (;;) {
       if (p >= b.length) return -(p + 1);
+      // XMPP: whitespace between tags (RFC 6120 §11.7) is read past, so a TLS record right after
+      // `<proceed/>` and a newline is still at a boundary
+      if (proto === 'xmpp' && isXmlSpace(b[p] ?? 0)) {
+        p++;
+        this.pre[dir]++;
+        continue;
+      }
       // a MySQL packet starts with its length, little-endian: 0x16 there is a length byte, not
       // a TLS record, until the direction's first packet has been read
       if (b[p] === 0x16 && (proto !== 'mysql' || this.firstRead[dir])) {
@@ -297,7 +304,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
    */
   private xmppClientTag(flow: Flow, tag: string): number {
     const name = xmlName(tag);
-    if (name === 'stream:stream' || name === '?xml') {
+    if (name === 'stream:stream' && tag.includes(XMPP_STREAMS_NS)) {
       this.confirm(flow);
       return 0;
     }
@@ -565,21 +572,24 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     if (b.length - p < len) return 0;
     this.firstRead[dir] = true;
     this.confirm(flow);
-    const neg = p + len - 8;
-    const type = len >= 19 ? b[neg] : undefined;
-    const mask = le32(b, neg + 4);
     if (dir === 0) {
-      if (type === RDP_NEG_REQ && b[neg + 2] === 8 && b[neg + 3] === 0) this.info.request = `RDP_NEG_REQ ${rdpProtocols(mask)}`;
+      const req = rdpNegAt(b, p, len, RDP_NEG_REQ);
+      if (req >= 0) this.info.request = `RDP_NEG_REQ ${rdpProtocols(le32(b, req + 4))}`;
       return len;
     }
-    if (type === RDP_NEG_RSP && b[neg + 2] === 8 && b[neg + 3] === 0) {
-      if (mask !== 0) {
-        this.info.answer = 'accepted';
-        return len;
-      }
+    const rsp = rdpNegAt(b, p, len, RDP_NEG_RSP);
+    if (rsp >= 0 && le32(b, rsp + 4) !== 0) {
+      this.info.answer = 'accepted';
+      return len;
+    }
+    if (rdpNegAt(b, p, len, RDP_NEG_FAILURE) >= 0) {
+      // the server refuses what was asked (e.g. HYBRID_REQUIRED_BY_SERVER) and the connection ends
       this.info.answer = 'refused';
-    } else if (type === RDP_NEG_FAILURE) this.info.answer = 'refused';
-    // Standard RDP Security (no negotiation, PROTOCOL_RDP selected, or a failure): no TLS follows
+      addFlowIssue(flow, 'starttls.rdp_negotiation_failure');
+      return STOP;
+    }
+    if (rsp >= 0) this.info.answer = 'refused';
+    // Standard RDP Security (no negotiation, or PROTOCOL_RDP selected): no TLS follows
     addFlowIssue(flow, 'starttls.rdp_standard_security');
     return STOP;
   }
@@ -602,6 +612,10 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
   onEnd(flow: Flow): void {
     this.inner?.onEnd(flow);
   }
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 const STOP = -1_000_000_001;

@@ -36,6 +36,12 @@ export class GrowBuffer {
     this.length -= n;
   }
 
+  /** empty, with no storage kept (for an owner that will not buffer again) */
+  free(): void {
+    this.length = 0;
+    this.buf = new Uint8Array(0);
+  }
+
   clear(): void {
     this.length = 0;
     // give back large buffers; keep a small one for the next line

@@ -368,9 +368,9 @@ describe('StartTlsAnalyzer', () => {
     }
   });
 
-  it('RDP: Standard RDP Security (selected, no negotiation, or a failure) is named and stays unknown', () => {
+  it('RDP: Standard RDP Security (selected, or no negotiation) is named and stays unknown', () => {
     const mcs = x224(0xf0, new Uint8Array(40)); // what follows the confirm: MCS Connect Initial, not TLS
-    for (const confirm of [x224(0xd0, rdpNeg(2, 0)), x224(0xd0, new Uint8Array(0)), x224(0xd0, rdpNeg(3, 5))]) {
+    for (const confirm of [x224(0xd0, rdpNeg(2, 0)), x224(0xd0, new Uint8Array(0))]) {
       const { f, a, wants } = run('rdp', 3389, [[0, RDP_CR], [1, confirm], [0, mcs]]);
       expect(f.issues).toContain('starttls.rdp_standard_security');
       expect(a.info.upgraded).toBe(false);
@@ -488,6 +488,44 @@ describe('StartTlsAnalyzer', () => {
     expect(message.a.info).toMatchObject({ plaintext: true, plaintextCommand: 'message' });
     const refused = run('xmpp', 5222, [[0, header], [0, text("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")], [1, text("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")]]);
     expect(refused.a.info.answer).toBe('refused');
+  });
+
+  it('review 2: an XML declaration in a segment of its own (libpurple), and a server\'s stream header named as such', () => {
+    const decl = text("<?xml version='1.0' ?>");
+    expect(sniffStartTls(decl)).toEqual({ protocol: 'xmpp', senderIsServer: false });
+    expect(sniffStartTls(text("<?xml version='1.0' ?><note>not a stream</note>"))).toBeNull();
+    const serverHeader = text("<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' id='c2s-1' from='example.org' version='1.0'>");
+    expect(sniffStartTls(serverHeader)).toEqual({ protocol: 'xmpp', senderIsServer: true });
+    const rest = text("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='example.org' version='1.0'>");
+    const { f, a } = run('xmpp', 5222, [
+      [0, decl], [0, rest], [1, serverHeader],
+      [0, text("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\n")],
+      // whitespace after the last tag before TLS (RFC 6120 §11.7)
+      [1, cat(text("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\r\n"), serverHello())],
+      [0, clientHello('chat.example')],
+    ]);
+    expect(a.info).toMatchObject({ request: 'starttls', answer: 'accepted', upgraded: true });
+    expect(f.tls?.clientHello?.sni).toBe('chat.example');
+    expect(f.tls?.serverHello).toBeTruthy();
+    // a declaration alone names nothing until the stream header confirms XMPP
+    const lone = run('xmpp', 5222, [[0, decl]]);
+    expect(lone.f.ext['starttls']).toBeUndefined();
+  });
+
+  it('review 2: RDP correlation info after the negotiation request; ISO-on-TCP that is not RDP; a negotiation failure', () => {
+    const correlation = Uint8Array.from([0x06, 0, 36, 0, ...new Array<number>(32).fill(0x11)]);
+    const neg = Uint8Array.from([1, 0x08, 8, 0, 0x03, 0, 0, 0]); // flags: CORRELATION_INFO_PRESENT
+    const cr = x224(0xe0, cat(text('Cookie: mstshash=agent\r\n'), neg, correlation));
+    const { f, a } = run('rdp', 3389, [[0, cr], [1, x224(0xd0, rdpNeg(2, 2))], [0, clientHello('rdp.example')], [1, serverHello()]]);
+    expect(a.info).toMatchObject({ request: 'RDP_NEG_REQ SSL|HYBRID', answer: 'accepted', upgraded: true });
+    expect(f.tls?.clientHello?.sni).toBe('rdp.example');
+    // an S7comm connection request (TSAP parameters, no cookie, no negotiation) is not RDP
+    expect(sniffStartTls(x224(0xe0, Uint8Array.from([0xc1, 2, 1, 0, 0xc2, 2, 1, 2, 0xc0, 1, 0x0a])))).toBeNull();
+    // a negotiation request without a cookie still is
+    expect(sniffStartTls(x224(0xe0, rdpNeg(1, 3)))?.protocol).toBe('rdp');
+    const failure = run('rdp', 3389, [[0, RDP_CR], [1, x224(0xd0, rdpNeg(3, 5))]]);
+    expect(failure.a.info.answer).toBe('refused');
+    expect(failure.f.issues).toEqual(['starttls.rdp_negotiation_failure']);
   });
 
   it('bounds: a long line, too many lines, a gap and a non-TLS 0x16 are named issues that end the direction', () => {
