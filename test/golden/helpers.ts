@@ -1,4 +1,6 @@
 /** Shared helpers for golden tests: endpoint text as tshark prints it, flow lookup, handshake checks. */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { FlowReport } from '../../core/report/model.js';
 
@@ -61,4 +63,19 @@ export function expectTlsTruth(f: FlowReport, t: TruthTlsFlow): void {
   expect(tls.selectedGroup).toBe(t.selected_group);
   expect(tls.helloRetryRequest).toBe(t.hrr);
   expect(tls.cipherSuite).toBe(t.cipher_suite);
+}
+
+/**
+ * A samples folder (with truth/ beside its captures) holds exactly `captures`, each matching the
+ * sha256 its truth file records, `maxBytes` in all at most.
+ */
+export function expectSampleFolder(dir: string, captures: readonly string[], maxBytes: number): void {
+  const found = readdirSync(dir).filter((n) => n.endsWith('.pcap')).sort();
+  expect(found).toEqual([...captures].sort());
+  for (const name of found) {
+    const t = JSON.parse(readFileSync(`${dir}truth/${name}.truth.json`, 'utf8')) as { capture: string; sha256: string };
+    expect(t.capture).toBe(name);
+    expect(createHash('sha256').update(readFileSync(`${dir}${name}`)).digest('hex'), name).toBe(t.sha256);
+  }
+  expect(found.reduce((sum, n) => sum + statSync(`${dir}${n}`).size, 0)).toBeLessThan(maxBytes);
 }

@@ -4,12 +4,11 @@
  * payload bytes, every TLS-over-TCP and TLS-in-QUIC handshake and every SSH KEXINIT pair against
  * the tshark truth in samples/quic-ssh/truth/, plus the key-exchange class each was made to show.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { FlowReport } from '../../core/report/model.js';
-import { expectTlsTruth, findFlow } from './helpers.js';
+import { expectSampleFolder, expectTlsTruth, findFlow } from './helpers.js';
 import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
 const DIR = new URL('../../samples/quic-ssh/', import.meta.url).pathname;
@@ -80,14 +79,7 @@ function checkTls(f: FlowReport, t: TlsFlow): void {
 
 describe('samples/quic-ssh/ against their tshark truth', () => {
   it('has the captures, each matching its truth file, under 300 KB in total', () => {
-    const found = readdirSync(DIR).filter((n) => n.endsWith('.pcap')).sort();
-    expect(found).toEqual(CAPTURES);
-    for (const name of found) {
-      const t = truthOf(name);
-      expect(t.capture).toBe(name);
-      expect(createHash('sha256').update(readFileSync(`${DIR}${name}`)).digest('hex'), name).toBe(t.sha256);
-    }
-    expect(found.reduce((s, n) => s + statSync(`${DIR}${n}`).size, 0)).toBeLessThan(300 * 1024);
+    expectSampleFolder(DIR, CAPTURES, 300 * 1024);
   });
 
   for (const name of CAPTURES) {

@@ -8,13 +8,12 @@
  * STARTTLS on these protocols' standard ports), plus the class each sample was made to show and
  * what the upgrade looked like.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { StartTlsInfo } from '../../core/app/starttls.js';
 import { renderTable } from '../../core/report/table.js';
-import { expectTlsTruth, findFlow } from './helpers.js';
+import { expectSampleFolder, expectTlsTruth, findFlow } from './helpers.js';
 import type { TruthConv, TruthTlsFlow } from './helpers.js';
 
 const DIR = new URL('../../samples/starttls/', import.meta.url).pathname;
@@ -128,16 +127,9 @@ const RETRANSMITTED: Record<string, [number, number]> = { 'rdp-tls.pcap': [0, 24
 
 describe('samples/starttls/ against their tshark truth', () => {
   it('has the captures, each matching its truth file, under 120 KB in total', () => {
-    const found = readdirSync(DIR).filter((n) => n.endsWith('.pcap')).sort();
-    expect(found).toEqual(CAPTURES);
-    for (const name of found) {
-      const t = truthOf(name);
-      expect(t.capture).toBe(name);
-      expect(createHash('sha256').update(readFileSync(`${DIR}${name}`)).digest('hex'), name).toBe(t.sha256);
-      // a TLS handshake in the truth exactly when the sample was made to upgrade
-      expect(t.tls_flows.length, name).toBe(EXPECTED[name]?.starttls.upgraded ? 1 : 0);
-    }
-    expect(found.reduce((s, n) => s + statSync(`${DIR}${n}`).size, 0)).toBeLessThan(120 * 1024);
+    expectSampleFolder(DIR, CAPTURES, 120 * 1024);
+    // a TLS handshake in the truth exactly when the sample was made to upgrade
+    for (const name of CAPTURES) expect(truthOf(name).tls_flows.length, name).toBe(EXPECTED[name]?.starttls.upgraded ? 1 : 0);
   });
 
   for (const name of CAPTURES) {
