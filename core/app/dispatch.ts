@@ -69,7 +69,7 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       if (tlsOn) {
         const st = sniffStartTls(chunk);
         if (st !== null) {
-          // a greeting names the other side the client; a PostgreSQL client speaks first
+          // a greeting names the other side the client; a client-first protocol's opener its sender
           const clientIsDir: Dir = st.senderIsServer ? (dir === 0 ? 1 : 0) : dir;
           return { analyzer: new StartTlsAnalyzer(st.protocol), clientIsDir };
         }

@@ -370,7 +370,7 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
         return UNDECIDED;
       }
     }
-    if (verbs.content.has(verb)) return this.plaintextSession(flow, proto as StartTlsProtocol, verb);
+    if (verbs.content.has(verb)) return this.plaintextSession(flow, proto as keyof typeof VERBS, verb);
     return 0;
   }
 
@@ -594,7 +594,8 @@ export class StartTlsAnalyzer implements StreamAnalyzer {
     return STOP;
   }
 
-  private plaintextSession(flow: Flow, app: StartTlsProtocol, command: string): number {
+  /** RDP never runs in the clear: Standard RDP Security has encryption of its own (or none, undecided here) */
+  private plaintextSession(flow: Flow, app: Exclude<StartTlsProtocol, 'rdp'>, command: string): number {
     this.info.plaintext = true;
     this.info.plaintextCommand = command;
     flow.app = app;

@@ -59,7 +59,7 @@ export type EndReason = 'fin' | 'rst' | 'idle' | 'evicted' | 'capture-end';
 export type AppProto =
   | 'tls' | 'ssh' | 'quic' | 'http' | 'mcp' | 'dns'
   // plaintext sessions of protocols that could have upgraded to TLS (core/app/starttls.ts)
-  | 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'rdp' | 'xmpp'
+  | 'smtp' | 'ftp' | 'pop3' | 'imap' | 'nntp' | 'postgresql' | 'mysql' | 'ldap' | 'xmpp'
   | 'unknown';
 
 /** Per-flow issue codes are capped at this many distinct entries. */

@@ -196,7 +196,7 @@ class ServerVerdicts {
 
 /** the engine's application protocols (AppProto); other values are not cached */
 const APP_INDEX: ReadonlyMap<string, number> = new Map(
-  ['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns', 'smtp', 'ftp', 'pop3', 'imap', 'nntp', 'postgresql', 'mysql', 'ldap', 'rdp', 'xmpp'].map((a, i) => [a, i]),
+  ['unknown', 'tls', 'ssh', 'quic', 'http', 'mcp', 'dns', 'smtp', 'ftp', 'pop3', 'imap', 'nntp', 'postgresql', 'mysql', 'ldap', 'xmpp'].map((a, i) => [a, i]),
 );
 
 /** The same from the report alone (re-assessment after resumption linking). */
