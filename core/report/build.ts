@@ -325,6 +325,7 @@ export function flowToReport(flow: Flow, tlsPart?: TlsPart | null): FlowReport {
   if (ssh) r['ssh'] = kex.negotiated === 'unknown' && ssh.negotiatedKex !== null && ambiguityOf(flow) !== undefined ? { ...ssh, negotiatedKex: null } : ssh;
   if (flow.ext['socks']) r['socks'] = flow.ext['socks'];
   if (flow.ext['starttls']) r['starttls'] = flow.ext['starttls'];
+  if (flow.ext['connect']) r['connect'] = flow.ext['connect'];
   const http = flow.ext['http'] as HttpFlowInfo | undefined;
   if (http) {
     // request lines without query values (HttpRequestSummary never keeps them)

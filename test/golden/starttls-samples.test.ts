@@ -3,7 +3,7 @@
  * samples/make-starttls-samples.sh with real clients and servers: Python's smtplib, imaplib,
  * poplib and ftplib, psql against PostgreSQL 15, the MariaDB 10.11 client and server, Dovecot
  * 2.3, OpenLDAP 2.5's ldapsearch and slapd, FreeRDP 2.11 against xrdp 0.9.21, sendxmpp against
- * Prosody 0.12, a Node 22 SMTP client): every conversation's payload bytes and every TLS handshake after
+ * Prosody 0.12, a Node 22 SMTP client, curl through an HTTP CONNECT proxy): every conversation's payload bytes and every TLS handshake after
  * the in-band upgrade against the tshark truth in samples/starttls/truth/ (tshark follows
  * STARTTLS on these protocols' standard ports), plus the class each sample was made to show and
  * what the upgrade looked like.
@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../core/scan.js';
 import type { StartTlsInfo } from '../../core/app/starttls.js';
+import type { ConnectInfo } from '../../core/app/http-connect.js';
 import { renderTable } from '../../core/report/table.js';
 import { expectSampleFolder, expectTlsTruth, findFlow } from './helpers.js';
 import type { TruthConv, TruthTlsFlow } from './helpers.js';
@@ -29,7 +30,10 @@ interface Truth {
 const truthOf = (name: string): Truth => JSON.parse(readFileSync(`${DIR}truth/${name}.truth.json`, 'utf8')) as Truth;
 
 /** what each sample was made to show: app, [offered, negotiated, group], and the STARTTLS record */
-const EXPECTED: Record<string, { app: string; kex: [string, string, string | null]; starttls: Partial<StartTlsInfo>; reason?: string; issues?: string[] }> = {
+const EXPECTED: Record<
+  string,
+  { app: string; kex: [string, string, string | null]; starttls: Partial<StartTlsInfo>; reason?: string; issues?: string[]; connect?: ConnectInfo }
+> = {
   'smtp-starttls-hybrid.pcap': {
     app: 'tls',
     kex: ['hybrid', 'hybrid', 'X25519MLKEM768'],
@@ -112,6 +116,13 @@ const EXPECTED: Record<string, { app: string; kex: [string, string, string | nul
     kex: ['plaintext', 'plaintext', null],
     starttls: { protocol: 'xmpp', request: null, upgraded: false, plaintext: true, plaintextCommand: 'auth' },
   },
+  // curl 7.88 (OpenSSL 3.0) through a forward proxy that answers 407 first, to a Node 22 TLS server
+  'http-connect.pcap': {
+    app: 'tls',
+    kex: ['classical', 'classical', 'x25519'],
+    starttls: {},
+    connect: { target: '127.0.0.1:4443', status: 200, requests: 2 },
+  },
   'mysql-plain.pcap': {
     app: 'mysql',
     kex: ['plaintext', 'plaintext', null],
@@ -129,7 +140,10 @@ describe('samples/starttls/ against their tshark truth', () => {
   it('has the captures, each matching its truth file, under 120 KB in total', () => {
     expectSampleFolder(DIR, CAPTURES, 120 * 1024);
     // a TLS handshake in the truth exactly when the sample was made to upgrade
-    for (const name of CAPTURES) expect(truthOf(name).tls_flows.length, name).toBe(EXPECTED[name]?.starttls.upgraded ? 1 : 0);
+    for (const name of CAPTURES) {
+      const want = EXPECTED[name];
+      expect(truthOf(name).tls_flows.length, name).toBe(want?.starttls.upgraded === true || want?.connect !== undefined ? 1 : 0);
+    }
   });
 
   for (const name of CAPTURES) {
@@ -151,7 +165,11 @@ describe('samples/starttls/ against their tshark truth', () => {
         const f = hit.flow;
         expect(f.app).toBe(want.app);
         expect([f.kex.offered, f.kex.negotiated, f.kex.group]).toEqual(want.kex);
-        expect(f['starttls']).toMatchObject(want.starttls);
+        if (want.connect !== undefined) {
+          // a proxy tunnel, not an in-band upgrade
+          expect(f['connect']).toEqual(want.connect);
+          expect(f['starttls']).toBeUndefined();
+        } else expect(f['starttls']).toMatchObject(want.starttls);
         expect(f.issues).toEqual(want.issues ?? []);
         if (want.reason !== undefined) expect(f.kex.reason).toBe(want.reason);
       }
