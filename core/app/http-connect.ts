@@ -16,6 +16,8 @@
 import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
 import { GrowBuffer } from '../util/growbuf.js';
+import { TunnelStream } from './tunnel.js';
+import type { InnerAttach } from './tunnel.js';
 
 export interface ConnectInfo {
   /** the request target, `host:port` (authority-form, RFC 9112 §3.2.3) */
@@ -32,8 +34,6 @@ export const CONNECT_HEAD_MAX = 16 * 1024;
 const MAX_HEADS = 8;
 /** a refusal's body skipped at most */
 const MAX_BODY = 64 * 1024;
-/** tunnel bytes held before the recognisers are asked (the flow table's SNIFF_MIN_BYTES) */
-const INNER_SNIFF_BYTES = 16;
 
 const CONNECT = [0x43, 0x4f, 0x4e, 0x4e, 0x45, 0x43, 0x54, 0x20]; // "CONNECT "
 const HTTP_SLASH = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
@@ -65,8 +65,6 @@ function latin1(b: Uint8Array, from: number, to: number): string {
   return s;
 }
 
-export type InnerAttach = (flow: Flow, dir: Dir, chunk: Uint8Array) => StreamAnalyzer | null;
-
 export class HttpConnectAnalyzer implements StreamAnalyzer {
   readonly name = 'http-connect';
   /** the tunnelled stream may be TLS or SSH: its handshake is verified like theirs */
@@ -80,14 +78,15 @@ export class HttpConnectAnalyzer implements StreamAnalyzer {
   private readonly tunnel: [boolean, boolean] = [false, false];
   /** proxy: body bytes of a refusal still to skip */
   private skip = 0;
-  private inner: StreamAnalyzer | null = null;
-  private innerTried = 0;
+  private readonly inner: TunnelStream;
 
-  constructor(private readonly attachInner: InnerAttach) {}
+  constructor(attachInner: InnerAttach) {
+    this.inner = new TunnelStream(attachInner);
+  }
 
   onData(flow: Flow, dir: Dir, chunk: Uint8Array, ts: number): Want {
     flow.ext['connect'] = this.info;
-    if (this.tunnel[dir]) return this.deliver(flow, dir, chunk, ts);
+    if (this.tunnel[dir]) return this.inner.data(flow, dir, chunk, ts);
     const held = this.held[dir];
     let b = chunk;
     if (held.length > 0) {
@@ -116,11 +115,10 @@ export class HttpConnectAnalyzer implements StreamAnalyzer {
           return Want.DoneDir;
         }
         this.tunnel[dir] = true;
-        // from here held[dir] holds the tunnel's first bytes (deliver): take the rest out of it first
-        const rest = held.length > 0 ? Uint8Array.from(b.subarray(p)) : b.subarray(p);
+        const w = this.inner.data(flow, dir, b.subarray(p), ts);
         held.free();
         this.scanned[dir] = 0;
-        return this.deliver(flow, dir, rest, ts);
+        return w;
       }
       const end = partial ? -1 : headEnd(b, p, p + this.scanned[dir]);
       if (end < 0) {
@@ -166,40 +164,8 @@ export class HttpConnectAnalyzer implements StreamAnalyzer {
     }
   }
 
-  private deliver(flow: Flow, dir: Dir, chunk: Uint8Array, ts: number): Want {
-    if (chunk.length === 0) return Want.More;
-    if (this.inner) return this.inner.onData(flow, dir, chunk, ts);
-    if (this.innerTried >= 2) return Want.DoneDir;
-    // the tunnel's first bytes may come a few at a time: the recognisers get INNER_SNIFF_BYTES
-    // (as the flow table gives them at a flow's start), or whatever there is when the flow ends
-    const held = this.held[dir];
-    let first = chunk;
-    if (held.length > 0 || chunk.length < INNER_SNIFF_BYTES) {
-      held.push(chunk);
-      if (held.length < INNER_SNIFF_BYTES) return Want.More;
-      first = held.view();
-    }
-    this.innerTried++;
-    this.inner = this.attachInner(flow, dir, first);
-    if (!this.inner) {
-      held.free();
-      return Want.DoneDir;
-    }
-    const w = this.inner.onData(flow, dir, first, ts);
-    held.free();
-    // the other direction's first tunnel bytes, held while too few to tell
-    const other: Dir = dir === 0 ? 1 : 0;
-    const waiting = this.held[other];
-    if (this.tunnel[other] && waiting.length > 0 && w !== Want.DoneFlow) {
-      this.inner.onData(flow, other, waiting.view(), ts);
-      waiting.free();
-    }
-    return w;
-  }
-
   onGap(flow: Flow, dir: Dir, len: number): Want {
-    if (this.tunnel[dir] && this.inner) return this.inner.onGap(flow, dir, len);
-    if (this.tunnel[dir]) return Want.DoneDir;
+    if (this.tunnel[dir]) return this.inner.gap(flow, dir, len);
     addFlowIssue(flow, 'connect.gap');
     this.held[dir].free();
     return Want.DoneDir;
@@ -207,16 +173,6 @@ export class HttpConnectAnalyzer implements StreamAnalyzer {
 
   onEnd(flow: Flow): void {
     flow.ext['connect'] = this.info;
-    // tunnel bytes still held because there were fewer than INNER_SNIFF_BYTES: try them now
-    for (const d of [0, 1] as const) {
-      const h = this.held[d];
-      if (this.tunnel[d] && h.length > 0 && this.inner === null && this.innerTried < 2) {
-        this.innerTried++;
-        this.inner = this.attachInner(flow, d, h.view());
-        this.inner?.onData(flow, d, h.view(), flow.lastTsMicros);
-      }
-      h.free();
-    }
-    this.inner?.onEnd(flow);
+    this.inner.end(flow);
   }
 }

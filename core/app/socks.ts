@@ -9,6 +9,8 @@
 import { copyBytes } from '../util/bytes.js';
 import type { Dir, Flow, StreamAnalyzer } from '../flow/types.js';
 import { Want, addFlowIssue } from '../flow/types.js';
+import { TunnelStream } from './tunnel.js';
+import type { InnerAttach } from './tunnel.js';
 
 export interface SocksInfo {
   version: 4 | 5;
@@ -40,7 +42,7 @@ export function sniffSocks(chunk: Uint8Array): 4 | 5 | null {
 
 type Step = 'greeting' | 'auth-or-request' | 'auth' | 'request' | 'method' | 'auth-reply' | 'reply' | 'done';
 
-export type InnerAttach = (flow: Flow, dir: Dir, chunk: Uint8Array) => StreamAnalyzer | null;
+export type { InnerAttach } from './tunnel.js';
 
 function u16(b: Uint8Array, o: number): number {
   return ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
@@ -52,14 +54,14 @@ export class SocksAnalyzer implements StreamAnalyzer {
   readonly verifyBytesPerDir = 16 * 1024;
   private readonly buf: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
   private readonly step: [Step, Step];
-  private inner: StreamAnalyzer | null = null;
-  private innerTried = 0;
+  private readonly inner: TunnelStream;
   private readonly info: SocksInfo;
 
   constructor(
     readonly version: 4 | 5,
-    private readonly attachInner: InnerAttach,
+    attachInner: InnerAttach,
   ) {
+    this.inner = new TunnelStream(attachInner);
     this.step = version === 4 ? ['request', 'reply'] : ['greeting', 'method'];
     this.info = { version, target: null, reply: -1 };
   }
@@ -194,23 +196,16 @@ export class SocksAnalyzer implements StreamAnalyzer {
   }
 
   private deliver(flow: Flow, dir: Dir, chunk: Uint8Array, ts: number): Want {
-    if (!this.inner) {
-      if (this.innerTried >= 2) return Want.DoneDir;
-      this.innerTried++;
-      this.inner = this.attachInner(flow, dir, chunk);
-      if (!this.inner) return Want.DoneDir;
-    }
-    return this.inner.onData(flow, dir, chunk, ts);
+    return this.inner.data(flow, dir, chunk, ts);
   }
 
   onGap(flow: Flow, dir: Dir, len: number): Want {
-    if (this.inner) return this.inner.onGap(flow, dir, len);
-    return Want.DoneDir;
+    return this.inner.gap(flow, dir, len);
   }
 
   onEnd(flow: Flow): void {
     flow.ext['socks'] = this.info;
-    this.inner?.onEnd(flow);
+    this.inner.end(flow);
   }
 }
 

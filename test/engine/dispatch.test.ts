@@ -75,6 +75,18 @@ describe('dispatch by content', () => {
     expect(f.tls?.clientHello?.sni).toBe('tunnel.example');
   });
 
+  it('SOCKS4a then TLS one byte at a time: the tunnel\'s first bytes are held until the recognisers can tell', () => {
+    const f = flow(1080);
+    const req = Buffer.concat([Buffer.from([4, 1, 1, 0xbb, 0, 0, 0, 1]), Buffer.from('user\0example.org\0', 'latin1')]);
+    const an = createAppFactory().attachStream(f, 0, req)?.analyzer;
+    if (!an) throw new Error('SOCKS not recognised');
+    an.onData(f, 0, req, 0);
+    an.onData(f, 1, Buffer.from([0, 90, 0, 0, 0, 0, 0, 0]), 0);
+    const ch = clientHello('inner.example');
+    for (let i = 0; i < ch.length; i++) an.onData(f, 0, ch.subarray(i, i + 1), 0);
+    expect(f.tls?.clientHello?.sni).toBe('inner.example');
+  });
+
   it('SOCKS5 keeps a copy of a partial request, not a view of the reused read buffer', () => {
     const f = flow(1080);
     const host = Buffer.from('example.com', 'latin1');
