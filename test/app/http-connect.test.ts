@@ -11,18 +11,10 @@ import { createAppFactory } from '../../core/app/dispatch.js';
 import { MAX_FLOW_ISSUES, Want } from '../../core/flow/types.js';
 import type { Dir, Flow } from '../../core/flow/types.js';
 import { flowToReport } from '../../core/report/build.js';
-import { clientHelloBody, fakeFlow, fill, groups, handshake, keyShares, record, selectedVersion, serverHelloBody, serverKeyShare, sni, versions } from '../tls/helpers.js';
+import { fakeFlow, x25519ClientHelloRecord as clientHello, x25519ServerHelloRecord as serverHello } from '../tls/helpers.js';
 
 const text = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const cat = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
-
-function clientHello(host: string): Uint8Array {
-  const body = clientHelloBody({ exts: [sni(host), groups([0x001d]), versions([0x0304]), keyShares([[0x001d, fill(32)]])] });
-  return Uint8Array.from(record(0x16, handshake(1, body), 0x0301));
-}
-function serverHello(): Uint8Array {
-  return Uint8Array.from(record(0x16, handshake(2, serverHelloBody({ suite: 0x1302, exts: [selectedVersion(0x0304), serverKeyShare(0x001d, 32)] }))));
-}
 
 const CONNECT_REQ = text('CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\nUser-Agent: curl/8\r\n\r\n');
 const OK = text('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -12,20 +12,12 @@ import { createAppFactory } from '../../core/app/dispatch.js';
 import { MAX_FLOW_ISSUES, Want } from '../../core/flow/types.js';
 import type { Dir, Flow } from '../../core/flow/types.js';
 import { flowToReport } from '../../core/report/build.js';
-import { clientHelloBody, fakeFlow, groups, handshake, keyShares, record, serverHelloBody, serverKeyShare, sni, versions, selectedVersion, fill } from '../tls/helpers.js';
+import { fakeFlow, x25519ClientHelloRecord, x25519ServerHelloRecord as serverHello } from '../tls/helpers.js';
 
 const text = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const cat = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
-/** a TLS 1.3 ClientHello record offering and sharing x25519, with SNI `host` */
-function clientHello(host = 'mail.example'): Uint8Array {
-  const body = clientHelloBody({ exts: [sni(host), groups([0x001d]), versions([0x0304]), keyShares([[0x001d, fill(32)]])] });
-  return Uint8Array.from(record(0x16, handshake(1, body), 0x0301));
-}
-/** a TLS 1.3 ServerHello record selecting x25519 */
-function serverHello(): Uint8Array {
-  return Uint8Array.from(record(0x16, handshake(2, serverHelloBody({ suite: 0x1302, exts: [selectedVersion(0x0304), serverKeyShare(0x001d, 32)] }))));
-}
+const clientHello = (host = 'mail.example'): Uint8Array => x25519ClientHelloRecord(host);
 
 function flow(serverPort: number): Flow {
   return { ...fakeFlow(), serverPort };

@@ -102,3 +102,14 @@ export function fakeFlow(): Flow {
     ext: {},
   };
 }
+
+/** a whole TLS 1.3 ClientHello record offering and sharing x25519, with SNI `host` */
+export function x25519ClientHelloRecord(host: string): Uint8Array {
+  const body = clientHelloBody({ exts: [sni(host), groups([0x001d]), versions([0x0304]), keyShares([[0x001d, fill(32)]])] });
+  return Uint8Array.from(record(0x16, handshake(1, body), 0x0301));
+}
+
+/** a whole TLS 1.3 ServerHello record selecting x25519, TLS_AES_256_GCM_SHA384 */
+export function x25519ServerHelloRecord(): Uint8Array {
+  return Uint8Array.from(record(0x16, handshake(2, serverHelloBody({ suite: 0x1302, exts: [selectedVersion(0x0304), serverKeyShare(0x001d, 32)] }))));
+}
