@@ -158,6 +158,15 @@ describe.skipIf(!ready)('dashboard in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows an HTTP CONNECT flow\'s tunnel: target, the proxy\'s final answer, the retry', async () => {
+    const scanId = await uploadThroughUi(join(process.cwd(), 'samples', 'starttls', 'http-connect.pcap'));
+    await page.goto(`${server.url}/#/scans/${encodeURIComponent(scanId)}/flows/0`);
+    await page.getByRole('heading', { name: 'Proxy tunnel' }).waitFor();
+    const card = page.locator('.card', { has: page.getByRole('heading', { name: 'Proxy tunnel' }) });
+    expect(await card.textContent()).toMatch(/Target\s*127\.0\.0\.1:4443.*Proxy answer\s*200.*CONNECT requests\s*2/s);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the MCP inventory and compares two scans', async () => {
     const mcpScan = await uploadThroughUi('samples/mcp-streamable-json.pcap');
     await page.goto(`${server.url}/#/scans/${encodeURIComponent(mcpScan)}/mcp`);

@@ -9,6 +9,7 @@
 import type { KexClass } from '../../core/tls/types.js';
 import type { FlowReport, RiskLevel } from '../../core/report/model.js';
 import type { StartTlsInfo } from '../../core/app/starttls.js';
+import type { ConnectInfo } from '../../core/app/http-connect.js';
 import type { ScanListItem } from '../../core/store/types.js';
 import type {
   CategoryHeatmap, CompareResult, CompareSide, FindingRow as Finding, HeatCell, McpInventoryView as McpInventory, Overview, TimeHeatmap,
@@ -65,6 +66,8 @@ export interface Flow
   risk?: { score: number; level: RiskLevel; reasons?: string[]; exposure?: number };
   /** a session that started in plaintext and could upgrade to TLS in-band (STARTTLS and kin) */
   starttls?: StartTlsInfo;
+  /** an HTTP CONNECT tunnel through a forward proxy: what was asked and answered */
+  connect?: ConnectInfo;
 }
 
 export interface FlowPage {
