@@ -12,6 +12,7 @@ import { createAppFactory } from '../../core/app/dispatch.js';
 import { MAX_FLOW_ISSUES, Want } from '../../core/flow/types.js';
 import type { Dir, Flow } from '../../core/flow/types.js';
 import { flowToReport } from '../../core/report/build.js';
+import { feedSteps } from './feed.js';
 import { fakeFlow, x25519ClientHelloRecord, x25519ServerHelloRecord as serverHello } from '../tls/helpers.js';
 
 const text = (s: string): Uint8Array => Buffer.from(s, 'latin1');
@@ -27,17 +28,7 @@ function flow(serverPort: number): Flow {
 function run(protocol: StartTlsInfo['protocol'], port: number, steps: Array<[Dir, Uint8Array]>, piece = Infinity): { f: Flow; a: StartTlsAnalyzer; wants: Want[] } {
   const f = flow(port);
   const a = new StartTlsAnalyzer(protocol);
-  const wants: Want[] = [];
-  const stopped = [false, false];
-  for (const [dir, bytes] of steps) {
-    for (let i = 0; i < bytes.length && !stopped[dir]; i += piece) {
-      const w = a.onData(f, dir, bytes.subarray(i, Math.min(bytes.length, i + piece)), 0);
-      wants.push(w);
-      if (w === Want.DoneDir) stopped[dir] = true;
-      if (w === Want.DoneFlow) stopped[0] = stopped[1] = true;
-    }
-  }
-  a.onEnd(f);
+  const wants = feedSteps(a, f, steps, piece);
   return { f, a, wants };
 }
 
